@@ -1,0 +1,92 @@
+"""Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
+from app.models.accounts import STAFF_ROLES, Account, Organisation, Passkey, Role
+from app.models.audit import AuditEvent
+from app.models.base import Base, new_public_id, utcnow
+from app.models.consent import Channel, ConsentEvent, ConsentKind, Decision
+from app.models.idempotency import IdempotencyKey
+from app.models.journey import (
+    AuthorRole,
+    DatePrecision,
+    EntryKind,
+    EntryStatus,
+    JourneyEntry,
+    JourneyPhoto,
+    journey_entry_people,
+)
+from app.models.outbox import OutboxChannel, OutboxMessage, OutboxStatus
+from app.models.people import (
+    CaseStatus,
+    ContactStatus,
+    FamilySide,
+    LeapBirthday,
+    LegalStatus,
+    MemberKind,
+    NetworkMember,
+    Objective,
+    SafetyStatus,
+    YoungPerson,
+)
+from app.models.plans import (
+    Acknowledgement,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Confirmation,
+    ConfirmationOutcome,
+    Occurrence,
+    OccurrenceStatus,
+    Plan,
+    PlanStatus,
+    ScheduleKind,
+    commitment_supporters,
+)
+
+__all__ = [
+    "STAFF_ROLES",
+    "Account",
+    "Acknowledgement",
+    "AuditEvent",
+    "AuthorRole",
+    "Base",
+    "CaseStatus",
+    "Channel",
+    "Commitment",
+    "CommitmentKind",
+    "CommitmentStatus",
+    "Confirmation",
+    "ConfirmationOutcome",
+    "ConsentEvent",
+    "ConsentKind",
+    "ContactStatus",
+    "DatePrecision",
+    "Decision",
+    "EntryKind",
+    "EntryStatus",
+    "FamilySide",
+    "IdempotencyKey",
+    "JourneyEntry",
+    "JourneyPhoto",
+    "LeapBirthday",
+    "LegalStatus",
+    "MemberKind",
+    "NetworkMember",
+    "Objective",
+    "Occurrence",
+    "OccurrenceStatus",
+    "Organisation",
+    "OutboxChannel",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Passkey",
+    "Plan",
+    "PlanStatus",
+    "Role",
+    "SafetyStatus",
+    "ScheduleKind",
+    "YoungPerson",
+    "commitment_supporters",
+    "journey_entry_people",
+    "new_public_id",
+    "utcnow",
+]
