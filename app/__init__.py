@@ -1,0 +1,73 @@
+"""The Lifelong Links app: ``create_app()`` builds it from the environment plus any overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app.config import check_production, from_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides what the environment says (tests pass their own)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.from_mapping(config)
+    check_production(app.config)
+
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager
+    from app.web import i18n
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_language, timezone_selector=i18n.select_timezone)
+    _init_login(app, login_manager)
+
+    from app.web import assets, errors, security
+
+    i18n.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from app.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    if app.config.get("PROXY_HOPS"):
+        # Behind a load balancer: trust its X-Forwarded-* headers (for rate limits and HTTPS).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from app.models import Account
+
+    login_manager.init_app(app)
+    # Flask-Login's "strong" mode ties a session to the IP address, which signs phones out whenever
+    # they move between Wi-Fi and mobile data. Sessions are revoked on the server instead (epoch).
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_account(user_id: str) -> Account | None:
+        # The id carries the account's session epoch: raising the epoch ends every session at once.
+        from sqlalchemy import select
+
+        from app.extensions import db
+
+        public_id, _, epoch = user_id.partition(":")
+        account = db.session.scalar(select(Account).where(Account.public_id == public_id))
+        if account is None or not account.is_active or str(account.session_epoch) != epoch:
+            return None
+        return account

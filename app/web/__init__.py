@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: language, assets, security headers, errors, htmx responses."""
