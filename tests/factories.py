@@ -1,0 +1,162 @@
+"""Factories: each makes one valid record with sensible defaults and flushes it.
+
+Pass only what a test cares about; everything else gets a plausible, fictional value.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from app.models import (
+    Account,
+    AuditEvent,
+    AuthorRole,
+    Channel,
+    Commitment,
+    CommitmentKind,
+    Confirmation,
+    ConfirmationOutcome,
+    ConsentEvent,
+    ConsentKind,
+    Decision,
+    EntryKind,
+    IdempotencyKey,
+    JourneyEntry,
+    LegalStatus,
+    NetworkMember,
+    Objective,
+    Occurrence,
+    Organisation,
+    OutboxChannel,
+    OutboxMessage,
+    Passkey,
+    Plan,
+    Role,
+    SafetyStatus,
+    ScheduleKind,
+    YoungPerson,
+)
+
+_numbers = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_numbers)
+
+
+def _add(session, record):
+    session.add(record)
+    session.flush()
+    return record
+
+
+def organisation(session, **values) -> Organisation:
+    n = _n()
+    values.setdefault("name", f"Test Lifelong Links {n}")
+    values.setdefault("slug", f"test-{n}")
+    values.setdefault("email", f"lifelong-links-{n}@example.org")
+    return _add(session, Organisation(**values))
+
+
+def account(
+    session, role: Role = Role.YOUNG_PERSON, organisation: Organisation | None = None, **values
+) -> Account:
+    n = _n()
+    if role is not Role.SUPPORTER and organisation is None:
+        organisation = globals()["organisation"](session)
+    values.setdefault("display_name", f"{role.value.replace('_', ' ').title()} {n}")
+    values.setdefault("email", f"{role.value}-{n}@example.org")
+    return _add(session, Account(role=role, organisation=organisation, **values))
+
+
+def passkey(session, account: Account, **values) -> Passkey:
+    import secrets
+
+    values.setdefault("credential_id", secrets.token_bytes(32))
+    values.setdefault("public_key", secrets.token_bytes(77))
+    values.setdefault("name", "My phone")
+    return _add(session, Passkey(account=account, **values))
+
+
+def young_person(session, organisation: Organisation | None = None, **values) -> YoungPerson:
+    organisation = organisation or globals()["organisation"](session)
+    values.setdefault("chosen_name", f"Young Person {_n()}")
+    values.setdefault("date_of_birth", date(2010, 3, 14))
+    values.setdefault("legal_status", LegalStatus.CARE_ORDER)
+    return _add(session, YoungPerson(organisation=organisation, **values))
+
+
+def network_member(session, young_person: YoungPerson, **values) -> NetworkMember:
+    values.setdefault("name", f"Person {_n()}")
+    values.setdefault("relationship_label", "aunt")
+    values.setdefault("safety_status", SafetyStatus.SAFE)
+    values.setdefault("circle", 2)
+    return _add(session, NetworkMember(young_person=young_person, **values))
+
+
+def plan(session, young_person: YoungPerson, **values) -> Plan:
+    return _add(session, Plan(young_person=young_person, **values))
+
+
+def commitment(session, plan: Plan, supporters=(), **values) -> Commitment:
+    values.setdefault("kind", CommitmentKind.BIRTHDAY_CALL)
+    values.setdefault("description", "Ring on their birthday")
+    values.setdefault("schedule", ScheduleKind.YEARLY_BIRTHDAY)
+    return _add(session, Commitment(plan=plan, supporters=list(supporters), **values))
+
+
+def occurrence(session, commitment: Commitment, due_on: date | None = None, **values) -> Occurrence:
+    due_on = due_on or date(2026, 3, 14)
+    values.setdefault("window_starts_on", due_on)
+    values.setdefault("window_ends_on", due_on + timedelta(days=1))
+    return _add(session, Occurrence(commitment=commitment, due_on=due_on, **values))
+
+
+def confirmation(session, occurrence: Occurrence, by: Account | None = None, **values) -> Confirmation:
+    values.setdefault("outcome", ConfirmationOutcome.DONE)
+    values.setdefault("happened_on", occurrence.due_on)
+    return _add(session, Confirmation(occurrence=occurrence, by_account=by, **values))
+
+
+def consent_event(session, young_person: YoungPerson, **values) -> ConsentEvent:
+    values.setdefault("kind", ConsentKind.YOUNG_PERSON_AGREEMENT)
+    values.setdefault("decision", Decision.GIVEN)
+    values.setdefault("channel", Channel.APP)
+    values.setdefault("wording_key", "agreement")
+    values.setdefault("wording_version", "1")
+    values.setdefault("wording_language", "en")
+    values.setdefault("wording_sha256", "0" * 64)
+    return _add(session, ConsentEvent(young_person_id=young_person.id, **values))
+
+
+def objective(session, young_person: YoungPerson, **values) -> Objective:
+    values.setdefault("text", "see my sister more")
+    return _add(session, Objective(young_person=young_person, **values))
+
+
+def journey_entry(session, young_person: YoungPerson, **values) -> JourneyEntry:
+    values.setdefault("kind", EntryKind.MEMORY)
+    values.setdefault("title", "A day to remember")
+    values.setdefault("author_role", AuthorRole.YOUNG_PERSON)
+    return _add(session, JourneyEntry(young_person=young_person, **values))
+
+
+def audit_event(session, **values) -> AuditEvent:
+    values.setdefault("action", "test.event")
+    return _add(session, AuditEvent(**values))
+
+
+def outbox_message(session, **values) -> OutboxMessage:
+    values.setdefault("channel", OutboxChannel.EMAIL)
+    values.setdefault("to_address", f"someone-{_n()}@example.org")
+    values.setdefault("subject", "Hello")
+    values.setdefault("body_text", "Hello from Lifelong Links")
+    return _add(session, OutboxMessage(**values))
+
+
+def idempotency_key(session, **values) -> IdempotencyKey:
+    values.setdefault("key", f"key-{_n()}")
+    values.setdefault("endpoint", "test.endpoint")
+    values.setdefault("response_status", 303)
+    return _add(session, IdempotencyKey(**values))
