@@ -2,6 +2,14 @@
 
 from app.models.accounts import STAFF_ROLES, Account, Organisation, Passkey, Role
 from app.models.audit import AuditEvent
+from app.models.auth import (
+    ChallengePurpose,
+    Invitation,
+    InvitationKind,
+    SignInLink,
+    UserSession,
+    WebAuthnChallenge,
+)
 from app.models.base import Base, new_public_id, utcnow
 from app.models.consent import Channel, ConsentEvent, ConsentKind, Decision
 from app.models.idempotency import IdempotencyKey
@@ -50,6 +58,7 @@ __all__ = [
     "AuthorRole",
     "Base",
     "CaseStatus",
+    "ChallengePurpose",
     "Channel",
     "Commitment",
     "CommitmentKind",
@@ -65,6 +74,8 @@ __all__ = [
     "EntryStatus",
     "FamilySide",
     "IdempotencyKey",
+    "Invitation",
+    "InvitationKind",
     "JourneyEntry",
     "JourneyPhoto",
     "LeapBirthday",
@@ -84,6 +95,9 @@ __all__ = [
     "Role",
     "SafetyStatus",
     "ScheduleKind",
+    "SignInLink",
+    "UserSession",
+    "WebAuthnChallenge",
     "YoungPerson",
     "commitment_supporters",
     "journey_entry_people",

@@ -74,8 +74,6 @@ class Account(PublicIdMixin, CreatedMixin, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     user_handle: Mapped[bytes] = mapped_column(LargeBinary(64), unique=True, default=new_user_handle)
-    # Raised to end every session of this account at once ("sign out everywhere", revoked passkey).
-    session_epoch: Mapped[int] = mapped_column(default=0)
     last_sign_in_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
 
@@ -100,7 +98,7 @@ class Account(PublicIdMixin, CreatedMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.public_id}:{self.session_epoch}"
+        return self.public_id
 
     def __repr__(self) -> str:
         return f"<Account {self.role.value} {self.public_id}>"
