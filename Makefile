@@ -10,6 +10,7 @@ HTMX := app/static/vendor/htmx.min.js
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) demo links
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup-test

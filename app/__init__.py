@@ -26,18 +26,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_language, timezone_selector=i18n.select_timezone)
-    _init_login(app, login_manager)
+    login_manager.init_app(app)
+    # Flask-Login's "strong" mode ties a session to the IP address, which signs phones out whenever
+    # they move between Wi-Fi and mobile data. Sessions are revoked on the server instead.
+    login_manager.session_protection = None
 
-    from app.web import assets, errors, security
+    from app.web import assets, errors, log_redaction, security
 
+    log_redaction.install()
     i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 
+    from app.auth import bp as auth_bp
+    from app.auth import web_session
     from app.public import bp as public_bp
+    from app.staff import bp as staff_bp
+    from app.supporters import bp as supporters_bp
+    from app.youth import bp as youth_bp
 
-    app.register_blueprint(public_bp)
+    web_session.init_app(app)
+    for blueprint in (public_bp, auth_bp, youth_bp, supporters_bp, staff_bp):
+        app.register_blueprint(blueprint)
 
     from app import cli
 
@@ -49,25 +60,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
-
-
-def _init_login(app: Flask, login_manager) -> None:
-    from app.models import Account
-
-    login_manager.init_app(app)
-    # Flask-Login's "strong" mode ties a session to the IP address, which signs phones out whenever
-    # they move between Wi-Fi and mobile data. Sessions are revoked on the server instead (epoch).
-    login_manager.session_protection = None
-
-    @login_manager.user_loader
-    def load_account(user_id: str) -> Account | None:
-        # The id carries the account's session epoch: raising the epoch ends every session at once.
-        from sqlalchemy import select
-
-        from app.extensions import db
-
-        public_id, _, epoch = user_id.partition(":")
-        account = db.session.scalar(select(Account).where(Account.public_id == public_id))
-        if account is None or not account.is_active or str(account.session_epoch) != epoch:
-            return None
-        return account

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask db …`` and ``flask demo …``."""
+"""Command-line tools: ``flask db …``, ``flask demo …`` and ``flask outbox …``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from app.extensions import db
 
 db_cli = AppGroup("db", help="Create and migrate the database.")
 demo_cli = AppGroup("demo", help="The fictional demo world.")
+outbox_cli = AppGroup("outbox", help="Messages waiting to be sent.")
+org_cli = AppGroup("org", help="Councils' Lifelong Links services.")
 
 
 @db_cli.command("upgrade")
@@ -55,6 +57,81 @@ def demo_load() -> None:
     click.echo("Demo world loaded." if created else "Demo world already there; nothing changed.")
 
 
+@demo_cli.command("links")
+def demo_links() -> None:
+    """Print links to try each role at once (development only: production refuses)."""
+    from flask import current_app
+
+    from app.demo_links import demo_sign_in_links
+
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("Refusing to print sign-in links in production.")
+    with current_app.test_request_context():
+        links = demo_sign_in_links(db.session)
+    db.session.commit()
+    click.echo("\nTry each role (links work once, for 10 minutes; run `make run` again for new ones):")
+    for role, name, link in links:
+        click.echo(f"  {role:<13} {name:<14} {link}")
+    click.echo("")
+
+
+@org_cli.command("create")
+@click.option("--name", required=True, help="The service's name, e.g. 'Riverside Lifelong Links'.")
+@click.option("--slug", required=True, help="Short name for URLs, e.g. 'riverside'.")
+@click.option("--email", required=True, help="The service's contact e-mail address.")
+@click.option("--phone", default=None, help="The service's contact phone number.")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="The eligibility policy file (TOML).",
+)
+@click.option("--admin-name", required=True, help="Who will be the first admin.")
+@click.option("--admin-email", default=None, help="Their work e-mail address.")
+def org_create(name, slug, email, phone, policy_file, admin_name, admin_email) -> None:
+    """Set up a council's service and print a single-use invitation link for its first admin."""
+    import tomllib
+    from pathlib import Path
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.domain.invitations import invite_first_admin
+    from app.models import Organisation, utcnow
+    from app.web.urls import absolute_url
+
+    if db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
+        raise click.ClickException(f"An organisation called {slug!r} already exists.")
+    try:
+        policy = tomllib.loads(Path(policy_file).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{policy_file}: not a valid TOML file ({error})") from error
+    organisation = Organisation(
+        name=name, slug=slug, email=email, phone=phone, policy_name=Path(policy_file).stem, policy=policy
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    _invitation, token = invite_first_admin(db.session, organisation, admin_name, admin_email, utcnow())
+    db.session.commit()
+    with current_app.test_request_context():
+        link = absolute_url("auth.invitation", token=token)
+    click.echo(f"Created {name}. Invitation for its first admin ({admin_name}), valid once for 7 days:")
+    click.echo(link)
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=50, show_default=True, help="Send at most this many.")
+def outbox_send(limit: int) -> None:
+    """Send the e-mails that are due (new ones, and failed ones whose retry time has come)."""
+    from flask import current_app
+
+    from app.mailer import send_pending
+
+    sent = send_pending(current_app._get_current_object(), limit=limit)
+    click.echo(f"Sent {sent} e-mail(s).")
+
+
 def _ensure_sqlite_folder() -> None:
     from pathlib import Path
 
@@ -66,3 +143,5 @@ def _ensure_sqlite_folder() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(org_cli)

@@ -34,7 +34,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
     mode = env.get("APP_ENV", "development")
     production = mode == "production"
-    base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = env.get("BASE_URL", "http://localhost:5000").rstrip("/")
     redis_url = env.get("REDIS_URL", "")
     default_db = f"sqlite:///{ROOT / 'instance' / 'lifelong-links.db'}"
     return {
@@ -52,6 +52,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "RATE_LIMIT_SIGN_IN": env.get("RATE_LIMIT_SIGN_IN", "30 per minute; 200 per hour"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),
         # Sessions: the cookie only carries an id; revocation lives on the server (see the sign-in issue).

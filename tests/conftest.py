@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.db import make_engine
@@ -82,6 +83,8 @@ def app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "BASE_URL": "http://127.0.0.1:5000",
+            # Each test counts its own requests; the multi-process test uses Redis on purpose.
+            "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
     yield app
@@ -95,9 +98,21 @@ def app(database_url, tmp_path):
 
 @pytest.fixture
 def db_session(app):
-    """The app's session inside an app context; tests commit like a view would."""
-    with app.app_context():
-        yield database.session
+    """A session of the test's own, outside any app context (so requests get their own ``g``).
+
+    Tests commit what they make before making requests, like a view would, and call ``expire_all()``
+    to see what requests have written since.
+    """
+    engine = app.extensions["db"].execution_options(sqlite_begin="DEFERRED")
+    with TestSession(engine, expire_on_commit=False) as session:
+        yield session
+
+
+class TestSession(Session):
+    def expire_all(self) -> None:
+        # Also end the read transaction: on SQLite it would keep showing the data as it was.
+        self.rollback()
+        super().expire_all()
 
 
 @pytest.fixture
@@ -105,20 +120,44 @@ def client(app) -> PageClient:
     return PageClient(app.test_client())
 
 
+def sign_in(client, account, method: str = "passkey") -> None:
+    """Give the test client a real server-side session for ``account``, as a sign-in would."""
+    from app.domain.sessions import start_session
+    from app.models import utcnow
+
+    with client.application.app_context():
+        token = start_session(database.session, database.session.merge(account), method, utcnow())
+        database.session.commit()
+    with client.session_transaction() as session:
+        session["sid"] = token
+        session["_user_id"] = account.public_id
+        session["_fresh"] = True
+
+
+# Fixtures commit what they make: on SQLite an open write transaction in the test would make the
+# app's own requests wait for the lock.
+
+
 @pytest.fixture
 def organisation(db_session):
-    return factories.organisation(db_session)
+    organisation = factories.organisation(db_session)
+    db_session.commit()
+    return organisation
 
 
 @pytest.fixture
 def other_organisation(db_session):
-    return factories.organisation(db_session, name="Northmoor Lifelong Links", slug="northmoor")
+    organisation = factories.organisation(db_session, name="Northmoor Lifelong Links", slug="northmoor")
+    db_session.commit()
+    return organisation
 
 
 def _account_fixture(role: Role):
     @pytest.fixture
     def fixture(db_session, organisation):
-        return factories.account(db_session, role=role, organisation=organisation)
+        account = factories.account(db_session, role=role, organisation=organisation)
+        db_session.commit()
+        return account
 
     return fixture
 

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.public import bp
 from app.web import assets, htmx
 from app.web.i18n import LANGUAGE_COOKIE, current_language, text_direction
+from app.web.urls import safe_next
 
 THEME_COLOUR = "#0b5e55"
 
@@ -27,20 +26,10 @@ def for_staff():
     return render_template("public/for_staff.html")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only ever send people back to a page on this site."""
-    if not target:
-        return url_for("public.start")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("public.start")
-    return target
-
-
 @bp.post("/language")
 def choose_language():
     language = request.form.get("language", "")
-    response = htmx.redirect(_safe_next(request.form.get("next")))
+    response = htmx.redirect(safe_next(request.form.get("next"), url_for("public.start")))
     if language in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LANGUAGE_COOKIE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -15,6 +15,7 @@ MESSAGES = {
     ),
     404: (_l("We can't find that page"), _l("The link may be old, or the page may have moved.")),
     405: (_l("Something went wrong with that request"), _l("Please go back and try again.")),
+    410: (_l("This link has expired or has been used"), _l("Ask the person who sent it for a new one.")),
     413: (_l("That file is too big"), _l("Please choose a smaller file and try again.")),
     429: (
         _l("Please wait a moment"),
@@ -31,8 +32,18 @@ CSRF_MESSAGE = (
 )
 
 
+def wants_json() -> bool:
+    """Our scripts' fetch() calls ask for JSON; they show the message in the page themselves."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
 def render_error(code: int, title=None, message=None):
     default_title, default_message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if wants_json():
+        return jsonify(error=f"{title or default_title}. {message or default_message}"), code
     return (
         render_template(
             "errors/error.html", code=code, title=title or default_title, message=message or default_message

@@ -82,3 +82,13 @@ def test_dark_mode_keeps_the_page_accessible(page, live_server):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background != "rgb(255, 255, 255)"
     assert_accessible(page, "in dark mode")
+
+
+def test_request_logs_never_show_a_link_token(page, live_server, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    page.goto(live_server.url + "/invitation/THIS-IS-A-SECRET-TOKEN")
+    page.goto(live_server.url + "/sign-in/link/ANOTHER-SECRET-TOKEN")
+    assert "/invitation/[redacted]" in caplog.text
+    assert "SECRET-TOKEN" not in caplog.text

@@ -104,7 +104,7 @@ def test_foreign_keys_are_enforced(db_session):
     )
     with pytest.raises(Exception, match=r"(?i)foreign key"):
         db_session.flush()
-    db_session.rollback()
+    db_session.expire_all()
 
 
 def test_public_ids_are_random_and_unique(db_session):
@@ -132,4 +132,4 @@ def test_naive_datetimes_are_refused(db_session):
     organisation.created_at = datetime(2026, 1, 1)
     with pytest.raises(Exception, match="naive datetime"):
         db_session.flush()
-    db_session.rollback()
+    db_session.expire_all()

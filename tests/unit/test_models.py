@@ -48,8 +48,10 @@ def test_factories_build_a_whole_young_persons_world(db_session, organisation, c
     assert plan.commitments[0].supporters[0].account.role is Role.SUPPORTER
     assert commitment.occurrences[0].confirmations[0].acknowledgement is Acknowledgement.HAPPENED
     assert supporter.organisation is None and coordinator.organisation is organisation
+    # Photos arrive with the journey book's upload pipeline; sign-in records have their own tests.
+    elsewhere = {"journey_photos", "user_sessions", "webauthn_challenges", "invitations", "sign_in_links"}
     for table in Base.metadata.sorted_tables:
-        if table.name != "journey_photos":  # photos arrive with the journey book's upload pipeline
+        if table.name not in elsewhere:
             assert db_session.scalar(select(func.count()).select_from(table)) >= 1, table.name
 
 
@@ -96,7 +98,7 @@ def test_unknown_enum_value_is_refused(db_session):
     member.safety_status = "maybe"
     with pytest.raises(StatementError, match="not among the defined enum values"):
         db_session.flush()
-    db_session.rollback()
+    db_session.expire_all()
 
 
 def test_journey_entries_refuse_a_stale_save(app, db_session):

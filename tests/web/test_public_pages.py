@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import sign_in
 from tests.helpers import count_queries
 
 PUBLIC_PAGES = ["public.start", "public.for_supporters", "public.for_staff", "public.offline"]
@@ -62,9 +63,7 @@ def test_browser_language_is_used_when_nothing_was_chosen(client):
 def test_account_language_wins_over_browser_and_cookie(app, client, db_session, young_person_account):
     young_person_account.language = "ar"
     db_session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = young_person_account.get_id()
-        session["_fresh"] = True
+    sign_in(client, young_person_account)
     client.set_cookie("lang", "cy")
     soup = client.get_page("public.start", headers={"Accept-Language": "en"})
     assert soup.find("html")["dir"] == "rtl"

@@ -1,38 +1,152 @@
-"""Walks every route the app has. A new route must say here who may reach it, or this test fails.
+"""The access matrix: every route × every kind of visitor → the status they get.
 
-Later issues extend ``ROUTES`` into the full access matrix (young person A/B, supporter of A/B,
-staff of this and another council, anonymous).
+A new route with no row here fails ``test_every_route_has_a_row``. Objects belong to organisation A
+(young person A, supporter of A); "other" is a coordinator of organisation B.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
+from app.models import Role
+from tests import factories
+from tests.conftest import sign_in
 from tests.helpers import count_queries
 
-# endpoint -> (example URL, expected status for an anonymous visitor)
-ROUTES = {
-    "public.start": ("/", 200),
-    "public.for_supporters": ("/for-supporters", 200),
-    "public.for_staff": ("/for-staff", 200),
-    "public.offline": ("/offline", 200),
-    "public.manifest": ("/manifest.webmanifest", 200),
-    "public.service_worker": ("/sw.js", 200),
-    "public.choose_language": ("/language", 405),  # POST only
-    "static": ("/static/css/app.css", 200),
-}
+VISITORS = ["anonymous", "young_person", "supporter", "coordinator", "admin", "other_coordinator"]
 MAX_QUERIES_PER_PAGE = 10
 
 
-def test_every_route_has_an_access_rule(app):
+@dataclass
+class World:
+    young_person: object
+    member: object
+    accounts: dict
+
+
+@pytest.fixture
+def world(db_session, organisation, other_organisation) -> World:
+    person_account = factories.account(db_session, role=Role.YOUNG_PERSON, organisation=organisation)
+    young_person = factories.young_person(db_session, organisation=organisation, account_id=person_account.id)
+    supporter = factories.account(db_session, role=Role.SUPPORTER)
+    member = factories.network_member(db_session, young_person, account_id=supporter.id)
+    accounts = {
+        "young_person": person_account,
+        "supporter": supporter,
+        "coordinator": factories.account(db_session, role=Role.COORDINATOR, organisation=organisation),
+        "admin": factories.account(db_session, role=Role.ADMIN, organisation=organisation),
+        "other_coordinator": factories.account(
+            db_session, role=Role.COORDINATOR, organisation=other_organisation
+        ),
+    }
+    db_session.commit()
+    return World(young_person=young_person, member=member, accounts=accounts)
+
+
+def everyone(status):
+    return dict.fromkeys(VISITORS, status)
+
+
+def signed_in(status, anonymous=303):
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def only(allowed: set[str], status=200, refused=403):
+    return {v: (303 if v == "anonymous" else status if v in allowed else refused) for v in VISITORS}
+
+
+STAFF = {"coordinator", "admin", "other_coordinator"}
+
+# endpoint -> (method, url builder, expected status per visitor)
+ROUTES = {
+    "public.start": ("GET", lambda w: "/", everyone(200)),
+    "public.for_supporters": ("GET", lambda w: "/for-supporters", everyone(200)),
+    "public.for_staff": ("GET", lambda w: "/for-staff", everyone(200)),
+    "public.offline": ("GET", lambda w: "/offline", everyone(200)),
+    "public.manifest": ("GET", lambda w: "/manifest.webmanifest", everyone(200)),
+    "public.service_worker": ("GET", lambda w: "/sw.js", everyone(200)),
+    "public.choose_language": ("GET", lambda w: "/language", everyone(405)),
+    "static": ("GET", lambda w: "/static/css/app.css", everyone(200)),
+    "auth.sign_in_page": ("GET", lambda w: "/sign-in", {**everyone(302), "anonymous": 200}),
+    "auth.sign_in_options": ("GET", lambda w: "/sign-in/options", everyone(405)),
+    "auth.sign_in_finish": ("GET", lambda w: "/sign-in/finish", everyone(405)),
+    "auth.sign_out_here": ("GET", lambda w: "/sign-out", everyone(405)),
+    "auth.sign_out_everywhere": ("GET", lambda w: "/sign-out/everywhere", everyone(405)),
+    "auth.signed_out": ("GET", lambda w: "/signed-out", everyone(200)),
+    "auth.invitation": ("GET", lambda w: "/invitation/not-a-real-token", everyone(410)),
+    "auth.invitation_options": ("GET", lambda w: "/invitation/x/options", everyone(405)),
+    "auth.invitation_finish": ("GET", lambda w: "/invitation/x/finish", everyone(405)),
+    "auth.invitation_code": ("GET", lambda w: "/invitation/x/code", everyone(405)),
+    "auth.passkeys": ("GET", lambda w: "/account/passkeys", signed_in(200)),
+    "auth.rename_passkey": ("GET", lambda w: "/account/passkeys/x/rename", everyone(405)),
+    "auth.remove_passkey": ("GET", lambda w: "/account/passkeys/x/remove", everyone(405)),
+    "auth.add_passkey_options": ("GET", lambda w: "/account/passkeys/options", everyone(405)),
+    "auth.add_passkey_finish": ("GET", lambda w: "/account/passkeys/finish", everyone(405)),
+    "auth.confirm": ("GET", lambda w: "/account/confirm", signed_in(200)),
+    "auth.confirm_options": ("GET", lambda w: "/account/confirm/options", everyone(405)),
+    "auth.confirm_finish": ("GET", lambda w: "/account/confirm/finish", everyone(405)),
+    "auth.email_link": ("GET", lambda w: "/sign-in/email", everyone(200)),
+    "auth.email_link_send": ("PUT", lambda w: "/sign-in/email", everyone(405)),
+    "auth.email_link_sent": ("GET", lambda w: "/sign-in/email/sent", everyone(200)),
+    "auth.link_landing": ("GET", lambda w: "/sign-in/link/not-a-token", everyone(200)),
+    "auth.link_sign_in": ("GET", lambda w: "/sign-in/link", everyone(405)),
+    "youth.home": ("GET", lambda w: "/me/", only({"young_person"})),
+    "supporters.home": ("GET", lambda w: "/supporting/", only({"supporter"})),
+    "staff.home": ("GET", lambda w: "/staff/", only(STAFF)),
+    "staff.young_person": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}",
+        {**only({"coordinator", "admin"}), "other_coordinator": 404},
+    ),
+    "staff.invite_young_person": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/invitation",
+        # The young person already has an account: their own coordinator is refused kindly (403).
+        {**only(set()), "other_coordinator": 404},
+    ),
+    "staff.recovery_link": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/recovery",
+        {**only({"coordinator", "admin"}), "other_coordinator": 404},
+    ),
+    "staff.invite_supporter": (
+        "POST",
+        lambda w: f"/staff/people/{w.member.public_id}/invitation",
+        # The form is empty, so the coordinator of A sees the form again with errors (400).
+        {**only({"coordinator", "admin"}, status=400), "other_coordinator": 404},
+    ),
+    "staff.invite_colleague": ("GET", lambda w: "/staff/colleagues/invite", only({"admin"})),
+}
+
+
+def test_every_route_has_a_row(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - set(ROUTES) == set(), "add the new route to ROUTES with who may reach it"
     assert set(ROUTES) - endpoints == set(), "ROUTES names a route that no longer exists"
 
 
-@pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_answers_as_expected_within_the_query_budget(app, endpoint):
-    url, expected = ROUTES[endpoint]
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_access_matrix(app, world, visitor):
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here only access is checked
     client = app.test_client()
-    with count_queries(app.extensions["db"]) as queries:
-        response = client.get(url)
-    assert response.status_code == expected
-    assert queries.count <= MAX_QUERIES_PER_PAGE, queries.statements
+    if visitor != "anonymous":
+        sign_in(client, world.accounts[visitor])
+    wrong = []
+    for endpoint, (method, url_for_world, expected) in ROUTES.items():
+        url = url_for_world(world)
+        with count_queries(app.extensions["db"]) as queries:
+            response = client.open(url, method=method)
+        if response.status_code != expected[visitor]:
+            wrong.append(f"{method} {url} ({endpoint}): {response.status_code}, expected {expected[visitor]}")
+        if queries.count > MAX_QUERIES_PER_PAGE:
+            wrong.append(f"{method} {url}: {queries.count} SQL queries")
+    assert wrong == []
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, world):
+    response = app.test_client().get("/staff/")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/sign-in")
+    htmx = app.test_client().get("/staff/", headers={"HX-Request": "true"})
+    assert htmx.status_code == 204 and htmx.headers["HX-Redirect"].endswith("/sign-in")

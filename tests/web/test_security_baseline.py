@@ -6,6 +6,7 @@ from flask import abort
 from app import create_app
 from app.config import ConfigError
 from app.web.security import CONTENT_SECURITY_POLICY
+from tests.conftest import sign_in
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -45,17 +46,8 @@ def test_htmx_is_configured_for_a_strict_csp(client):
 
 
 def test_signed_in_pages_are_never_stored(app, client, db_session, young_person_account):
-    with client.session_transaction() as session:
-        session["_user_id"] = young_person_account.get_id()
+    sign_in(client, young_person_account)
     assert client.get("/").headers["Cache-Control"] == "no-store"
-
-
-def test_session_epoch_change_ends_the_session(app, client, db_session, young_person_account):
-    with client.session_transaction() as session:
-        session["_user_id"] = young_person_account.get_id()
-    young_person_account.session_epoch += 1
-    db_session.commit()
-    assert client.get("/").headers["Cache-Control"] == "no-cache"  # treated as signed out
 
 
 def test_versioned_static_files_are_cached_for_a_year(client):
@@ -133,3 +125,12 @@ def test_postgres_urls_use_psycopg_3():
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_script_requests_get_errors_as_json_in_the_readers_language(client):
+    client.set_cookie("lang", "cy")
+    response = client.post("/sign-in/options", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json()["error"] and "This page was open" not in response.get_json()["error"]
+    page = client.post("/sign-in/options")
+    assert page.mimetype == "text/html"

@@ -14,6 +14,27 @@
       .catch(() => undefined);
   }
 
+  // A double tap must not send a form twice: once it is on its way, its buttons wait.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
+    // After this tick, so the tapped button's own name and value still go with the form.
+    window.setTimeout(() => {
+      form.querySelectorAll("button[type='submit'], button:not([type])").forEach((button) => {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+    }, 0);
+  });
+
+  // Coming back to a page from the browser's history brings the buttons back too.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("button[aria-busy='true']").forEach((button) => {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  });
+
   if (document.readyState === "complete") {
     registerServiceWorker();
   } else {
