@@ -2,18 +2,21 @@
 
 SQLite is set up as ENGINEERING.md measured it to lose nothing under concurrent writers: WAL,
 ``synchronous=FULL``, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` so a transaction takes the
-write lock up front instead of failing when it upgrades from reading to writing. A path that is known
-to only read may opt out with the execution option ``sqlite_begin="DEFERRED"``.
+write lock up front instead of failing when it upgrades from reading to writing. GET requests read
+with a plain (deferred) BEGIN so pages never wait for the write lock; the few writes a GET makes go
+through ``db.writing()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -68,7 +71,23 @@ class Database:
 
     @staticmethod
     def _new_session() -> Session:
-        return Session(bind=current_app.extensions["db"], expire_on_commit=False)
+        engine = current_app.extensions["db"]
+        if has_request_context() and request.method in READING_METHODS:
+            # Pages that only read must not queue behind writers for SQLite's write lock.
+            engine = engine.execution_options(sqlite_begin="DEFERRED")
+        return Session(bind=engine, expire_on_commit=False)
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A short write transaction of its own (BEGIN IMMEDIATE on SQLite), committed at the end.
+
+        For the few writes a GET makes (e.g. "last seen"): the request's own read transaction is
+        ended first, because SQLite cannot safely upgrade a deferred read to a write under load.
+        """
+        self.session.commit()
+        with Session(bind=current_app.extensions["db"], expire_on_commit=False) as writer:
+            yield writer
+            writer.commit()
 
     def _remove(self, _exc: BaseException | None = None) -> None:
         self.session.remove()

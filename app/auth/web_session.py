@@ -57,11 +57,13 @@ def is_fresh() -> bool:
 
 
 def load_account(public_id: str) -> Account | None:
-    user_session = sessions.find_session(db.session, session.get(SESSION_TOKEN), utcnow())
+    now = utcnow()
+    user_session = sessions.find_session(db.session, session.get(SESSION_TOKEN), now)
     if user_session is None or user_session.account.public_id != public_id:
         return None
-    if db.session.dirty:
-        db.session.commit()  # the "last seen" touch, in its own short transaction
+    if sessions.needs_touch(user_session, now):
+        with db.writing() as writer:
+            sessions.touch(writer, user_session.id, now)
     g.user_session = user_session
     return user_session.account
 

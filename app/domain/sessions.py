@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.domain import audit
 from app.domain.tokens import hash_token, new_token
@@ -66,7 +66,11 @@ def find_session(session: Session, token: str | None, now: datetime) -> UserSess
     """The live session for a cookie's token, or None if it ended, expired or went idle too long."""
     if not token:
         return None
-    user_session = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    user_session = session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.account))
+        .where(UserSession.token_hash == hash_token(token))
+    )
     if user_session is None or user_session.revoked_at is not None:
         return None
     account = user_session.account
@@ -77,9 +81,16 @@ def find_session(session: Session, token: str | None, now: datetime) -> UserSess
         or not account.is_active
     ):
         return None
-    if now - user_session.last_seen_at >= TOUCH_EVERY:
-        user_session.last_seen_at = now
     return user_session
+
+
+def needs_touch(user_session: UserSession, now: datetime) -> bool:
+    return now - user_session.last_seen_at >= TOUCH_EVERY
+
+
+def touch(session: Session, user_session_id: int, now: datetime) -> None:
+    """Record activity (for the idle timeout) with one UPDATE, in the caller's write transaction."""
+    session.execute(update(UserSession).where(UserSession.id == user_session_id).values(last_seen_at=now))
 
 
 def is_fresh(user_session: UserSession, now: datetime) -> bool:

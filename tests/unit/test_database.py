@@ -133,3 +133,58 @@ def test_naive_datetimes_are_refused(db_session):
     with pytest.raises(Exception, match="naive datetime"):
         db_session.flush()
     db_session.expire_all()
+
+
+def test_pages_read_without_the_write_lock_and_forms_write_with_it(app):
+    """GET requests begin DEFERRED (never queue behind writers); POSTs begin IMMEDIATE."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    @app.route("/probe", methods=["GET", "POST"])
+    def probe():
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        return "ok"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    engine = app.extensions["db"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("begin modes are SQLite's")
+    seen = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    client = app.test_client()
+    client.get("/probe")
+    assert "BEGIN DEFERRED" in seen and "BEGIN IMMEDIATE" not in seen
+    seen.clear()
+    client.post("/probe")
+    assert "BEGIN IMMEDIATE" in seen
+
+
+def test_sessions_record_activity_at_most_once_a_minute_and_end_when_idle(
+    app, db_session, young_person_account
+):
+    from datetime import timedelta
+
+    from app.domain import sessions
+    from app.models import UserSession, utcnow
+    from tests.conftest import sign_in
+
+    sign_in(client := app.test_client(), young_person_account)
+    db_session.expire_all()
+    started = db_session.scalar(select(UserSession))
+    client.get("/me/")
+    db_session.expire_all()
+    assert db_session.scalar(select(UserSession)).last_seen_at == started.last_seen_at  # under a minute
+    db_session.execute(UserSession.__table__.update().values(last_seen_at=utcnow() - timedelta(minutes=2)))
+    db_session.commit()
+    assert client.get("/me/").status_code == 200
+    db_session.expire_all()
+    touched = db_session.scalar(select(UserSession))
+    assert utcnow() - touched.last_seen_at < timedelta(seconds=30)
+    # Idle for longer than a young person's limit: signed out.
+    later = touched.last_seen_at + sessions.TIMEOUTS[young_person_account.role].idle
+    assert sessions.find_session(db_session, None, later) is None
+    db_session.execute(UserSession.__table__.update().values(last_seen_at=utcnow() - timedelta(days=15)))
+    db_session.commit()
+    assert client.get("/me/").status_code == 303
