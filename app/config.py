@@ -52,6 +52,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Several apps (or test runs) may share one Redis: each keeps its own counters.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "lifelong-links"),
         "RATE_LIMIT_SIGN_IN": env.get("RATE_LIMIT_SIGN_IN", "30 per minute; 200 per hour"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),

@@ -7,58 +7,25 @@ SELECT + Jinja page 1,908 req/s (p99 15 ms).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from app.config import ROOT
+from tests.servers import gunicorn
 
 BUDGET_START_PAGE_RPS = 1000
+BUDGET_SIGNED_IN_RPS = 500
 BUDGET_P99_MS = 50
 BUDGET_WORKER_RSS_MB = 120
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/bench.db", BIND=f"127.0.0.1:{port}")
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--access-logfile", "/dev/null"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield process, f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with gunicorn(f"sqlite:///{tmp_path}/bench.db") as running:
+        yield running.process, running.url
 
 
 def _rss_mb(pid: int) -> float:
@@ -82,3 +49,43 @@ def test_start_page_throughput_and_memory(server):
     assert rps >= BUDGET_START_PAGE_RPS
     assert p99_ms <= BUDGET_P99_MS
     assert worker_rss <= BUDGET_WORKER_RSS_MB
+
+
+def _wrk(url: str, cookie: str | None = None) -> tuple[float, float]:
+    header = ["-H", f"Cookie: session={cookie}"] if cookie else []
+    subprocess.run(["wrk", "-t1", "-c4", "-d2s", *header, url], capture_output=True, check=True)  # warm up
+    result = subprocess.run(
+        ["wrk", "-t2", "-c16", "-d10s", "--latency", *header, url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", result)
+    return rps, float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="benchmarks need wrk: sudo apt-get install wrk")
+def test_signed_in_page_with_server_side_session(tmp_path):
+    """A young person's home: the session lookup (one query) and the account, on every request."""
+    from app import create_app
+    from app.domain.sessions import start_session
+    from app.models import Role, utcnow
+    from tests import factories
+
+    secret = "bench-secret-0123456789-0123456789-0123"
+    database = f"sqlite:///{tmp_path}/bench.db"
+    with gunicorn(database, SECRET_KEY=secret) as running:
+        app = create_app({"DATABASE_URL": database, "SECRET_KEY": secret})
+        with app.app_context():
+            from app.extensions import db
+
+            account = factories.account(db.session, role=Role.YOUNG_PERSON)
+            factories.young_person(db.session, organisation=account.organisation, account_id=account.id)
+            token = start_session(db.session, account, "passkey", utcnow())
+            db.session.commit()
+            cookie = app.session_interface.get_signing_serializer(app).dumps(
+                {"sid": token, "_user_id": account.public_id}
+            )
+        rps, p99_ms = _wrk(running.url + "/me/", cookie)
+        app.extensions["db"].dispose()
+    print(f"\nsigned-in home: {rps:.0f} req/s, p99 {p99_ms:.1f} ms")
+    assert rps >= BUDGET_SIGNED_IN_RPS
+    assert p99_ms <= BUDGET_P99_MS

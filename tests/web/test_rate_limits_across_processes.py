@@ -8,23 +8,13 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest
 
-from app.config import ROOT
+from tests.servers import gunicorn
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -33,41 +23,15 @@ def two_workers(tmp_path):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("REDIS_URL must point at a Redis server under CI")
         pytest.skip("set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to test limits across processes")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{tmp_path}/limits.db",
-        BIND=f"127.0.0.1:{port}",
+    with gunicorn(
+        f"sqlite:///{tmp_path}/limits.db",
         WEB_CONCURRENCY="2",
         SECRET_KEY="limits-test-secret-0123456789-0123456789",
         REDIS_URL=REDIS_URL,
         RATE_LIMIT_SIGN_IN="5 per minute",
         RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--access-logfile", "/dev/null"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield port
-    server.terminate()
-    server.wait(timeout=10)
+    ) as running:
+        yield running.port
 
 
 def _request(port, method, path, headers=None):
