@@ -135,6 +135,23 @@ def objective(session, young_person: YoungPerson, **values) -> Objective:
     return _add(session, Objective(young_person=young_person, **values))
 
 
+def consent_to_contact(session, young_person: YoungPerson, *members: NetworkMember) -> None:
+    """The ledger as it stands once a child is taking part: PR consent, their agreement, and
+    "OK to contact" for each of ``members``."""
+    consent_event(
+        session,
+        young_person,
+        kind=ConsentKind.PR_REFERRAL,
+        pr_holder="The council",
+        channel=Channel.IN_PERSON,
+    )
+    consent_event(session, young_person, kind=ConsentKind.YOUNG_PERSON_AGREEMENT)
+    for member in members:
+        consent_event(
+            session, young_person, kind=ConsentKind.CONTACT_PERSON, scope=f"member:{member.public_id}"
+        )
+
+
 def journey_entry(session, young_person: YoungPerson, **values) -> JourneyEntry:
     values.setdefault("kind", EntryKind.MEMORY)
     values.setdefault("title", "A day to remember")

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.domain import audit
+from app.domain import audit, consent
+from app.domain.consent import Action
 from app.domain.tokens import hash_token, new_code, new_token, normalise_code, same_hash
 from app.models import Account, NetworkMember, Role, SafetyStatus, YoungPerson
 from app.models.auth import Invitation, InvitationKind
@@ -111,12 +112,19 @@ def invite_young_person(session: Session, actor: Account, young_person: YoungPer
 
 
 def invite_supporter(session: Session, actor: Account, member: NetworkMember, email: str, now: datetime):
-    """Returns (invitation, token, code). Refuses anyone whose safety check has not passed."""
+    """Returns (invitation, token, code).
+
+    Refuses anyone whose safety check has not passed, or whom the young person has not agreed to.
+    """
     young_person = member.young_person
     if actor.role not in INVITING_SUPPORTERS or actor.organisation_id != young_person.organisation_id:
         raise InvitationRefused("not_their_young_person")
     if member.safety_status is not SafetyStatus.SAFE:
         raise InvitationRefused("not_cleared")
+    if not consent.may(
+        consent.load_state(session, young_person), Action.INVITE_SUPPORTER, now.date(), member=member
+    ):
+        raise InvitationRefused("no_consent")
     if member.account_id is not None:
         raise InvitationRefused("already_has_account")
     email = email.strip().lower()
@@ -186,6 +194,12 @@ def find_open(session: Session, token: str, now: datetime) -> Invitation | None:
         young_person = session.get(YoungPerson, invitation.young_person_id)
         if young_person is None or young_person.closed_at is not None:
             return None
+        if invitation.kind is InvitationKind.SUPPORTER:
+            # A withdrawal (by the young person, or for this person) stops the invitation working.
+            member = session.get(NetworkMember, invitation.network_member_id)
+            state = consent.load_state(session, young_person)
+            if not consent.may(state, Action.INVITE_SUPPORTER, now.date(), member=member):
+                return None
     return invitation
 
 

@@ -87,6 +87,27 @@ def due_messages(
     return list(session.scalars(query))
 
 
+def _may_send(session: Session, message: OutboxMessage, now: datetime, cache: dict) -> bool:
+    """Ask the ledger: about this young person, and to this supporter if the recipient is one."""
+    from app.domain import consent
+    from app.models import NetworkMember, YoungPerson
+
+    key = (message.young_person_id, message.to_account_id)
+    if key not in cache:
+        young_person = session.get(YoungPerson, message.young_person_id)
+        member = None
+        if message.to_account_id is not None:
+            member = session.scalar(
+                select(NetworkMember).where(
+                    NetworkMember.young_person_id == young_person.id,
+                    NetworkMember.account_id == message.to_account_id,
+                )
+            )
+        state = consent.load_state(session, young_person)
+        cache[key] = consent.may(state, consent.Action.SEND_MESSAGES, now.date(), member=member)
+    return cache[key]
+
+
 def claim(
     session: Session, now: datetime, limit: int = 50, *, message_id: int | None = None
 ) -> list[ClaimedEmail]:
@@ -96,7 +117,12 @@ def claim(
     The caller commits before sending.
     """
     claimed = []
+    allowed: dict[int, bool] = {}
     for message in due_messages(session, now, limit, message_id=message_id):
+        if message.young_person_id is not None and not _may_send(session, message, now, allowed):
+            # The young person withdrew: messages about them stop, and are not sent later either.
+            message.status = OutboxStatus.CANCELLED
+            continue
         message.attempts += 1
         message.next_attempt_at = now + CLAIM_LEASE
         claimed.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Account, NetworkMember, YoungPerson
+from app.models import Account, NetworkMember, Role, SafetyStatus, YoungPerson
 
 
 def young_person_for(session: Session, actor: Account, public_id: str) -> YoungPerson | None:
@@ -43,3 +43,53 @@ def network_member_for(session: Session, actor: Account, public_id: str) -> Netw
         .join(YoungPerson, NetworkMember.young_person_id == YoungPerson.id)
         .where(NetworkMember.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
     )
+
+
+def own_young_person(session: Session, actor: Account) -> YoungPerson | None:
+    """The young person record of a young person's own account."""
+    return session.scalar(select(YoungPerson).where(YoungPerson.account_id == actor.id))
+
+
+def people_shown_to_young_person(young_person: YoungPerson) -> list[NetworkMember]:
+    """Everyone in their network, except do-not-contact people the coordinator decided not to show."""
+    return [
+        member
+        for member in young_person.network
+        if not (member.safety_status is SafetyStatus.DO_NOT_CONTACT and not member.shown_to_young_person)
+    ]
+
+
+def own_network_member(session: Session, young_person: YoungPerson, public_id: str) -> NetworkMember | None:
+    member = session.scalar(
+        select(NetworkMember).where(
+            NetworkMember.public_id == public_id, NetworkMember.young_person_id == young_person.id
+        )
+    )
+    if member is None or member not in people_shown_to_young_person(young_person):
+        return None
+    return member
+
+
+def supporter_memberships(session: Session, actor: Account) -> list[NetworkMember]:
+    """The places a supporter has in young people's networks (one supporter may support siblings)."""
+    if actor.role is not Role.SUPPORTER:
+        return []
+    return list(
+        session.scalars(
+            select(NetworkMember)
+            .join(YoungPerson, NetworkMember.young_person_id == YoungPerson.id)
+            .where(NetworkMember.account_id == actor.id, YoungPerson.closed_at.is_(None))
+            .order_by(YoungPerson.chosen_name)
+        )
+    )
+
+
+def who_sees_consent(young_person: YoungPerson) -> list[tuple[str, str | None]]:
+    """Who can see a young person's consent decisions: (role, name or None for "any of them")."""
+    viewers: list[tuple[str, str | None]] = [("you", None)]
+    if young_person.coordinator is not None:
+        viewers.append(("coordinator", young_person.coordinator.display_name))
+    if young_person.social_worker is not None:
+        viewers.append(("social_worker", young_person.social_worker.display_name))
+    viewers.append(("service_staff", young_person.organisation.name))
+    return viewers
