@@ -72,3 +72,19 @@ def queue_sign_in_link(session: Session, account: Account, link: str) -> OutboxM
             link=link,
         )
     return queue_email(session, account.email, subject, body, to_account=account)
+
+
+def queue_worried_alert(session: Session, young_person) -> None:
+    """Alert the coordinator. The young person's words stay in the app, never in an e-mail."""
+    coordinator = young_person.coordinator
+    if coordinator is None or not coordinator.email:
+        return
+    with force_locale(coordinator.language or young_person.organisation.default_language or "en"):
+        subject = _("A young person is worried about someone")
+        body = _(
+            "%(name)s has paused contact with someone in their network and would like to talk. "
+            "Please sign in to Lifelong Links to see what they said.",
+            name=young_person.chosen_name,
+        )
+    # Not tied to the young person's consent: a safeguarding alert must go even if they have stopped.
+    queue_email(session, coordinator.email, subject, body, to_account=coordinator)

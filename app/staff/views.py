@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from app.auth.emails import queue_supporter_invitation
 from app.domain import invitations, permissions
 from app.extensions import db, limiter
-from app.models import Role, SafetyStatus, utcnow
+from app.models import Role, utcnow
 from app.staff import bp
+from app.staff.consent import consent_context
 from app.web.urls import absolute_url
 
 STAFF_ROLE_LABELS = {
@@ -64,11 +65,12 @@ def home():
 
 @bp.get("/young-people/<public_id>")
 def young_person(public_id: str):
+    person = _young_person(public_id)
     return render_template(
         "staff/young_person.html",
-        young_person=_young_person(public_id),
+        young_person=person,
         form=SupporterInvitationForm(),
-        safe=SafetyStatus.SAFE,
+        **consent_context(person),
     )
 
 
@@ -116,8 +118,8 @@ def invite_supporter(public_id: str):
             "staff/young_person.html",
             young_person=member.young_person,
             form=form,
-            safe=SafetyStatus.SAFE,
             form_member=member.public_id,
+            **consent_context(member.young_person),
         ), 400
     try:
         _invitation, token, code = invitations.invite_supporter(

@@ -99,6 +99,7 @@ def test_every_sign_in_screen_passes_axe(page, live_server, app, db_session, wor
         utcnow(),
     )
     cleared = factories.network_member(db_session, world["person"], name="Sue")
+    factories.consent_to_contact(db_session, world["person"], cleared)
     _invitation, supporter_token, _code = invitations.invite_supporter(
         db_session, world["coordinator"], cleared, "sue@example.org", utcnow()
     )
@@ -133,6 +134,6 @@ def test_every_sign_in_screen_passes_axe(page, live_server, app, db_session, wor
     )
     db_session.commit()
     page.goto(base + f"/staff/young-people/{newcomer.public_id}")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator(f"form[action='/staff/young-people/{newcomer.public_id}/invitation'] button").click()
     expect(page.locator("svg.qr")).to_be_visible()
     assert_accessible(page, f"on the invitation link page ({language})")

@@ -93,6 +93,22 @@ ROUTES = {
     "auth.link_landing": ("GET", lambda w: "/sign-in/link/not-a-token", everyone(200)),
     "auth.link_sign_in": ("GET", lambda w: "/sign-in/link", everyone(405)),
     "youth.home": ("GET", lambda w: "/me/", only({"young_person"})),
+    "youth.choices": ("GET", lambda w: "/me/choices", only({"young_person"})),
+    "youth.agree": ("POST", lambda w: "/me/choices/agree", only({"young_person"}, status=303)),
+    "youth.stop_confirm": ("GET", lambda w: "/me/choices/stop", only({"young_person"})),
+    "youth.stop": ("POST", lambda w: "/me/choices/stop", only({"young_person"}, status=303)),
+    "youth.confirm_as_adult": ("POST", lambda w: "/me/choices/adult", only({"young_person"}, status=303)),
+    "youth.contact_choice": (
+        "POST",
+        lambda w: f"/me/choices/people/{w.member.public_id}",
+        only({"young_person"}, status=400),  # no choice sent
+    ),
+    "youth.worried": ("GET", lambda w: f"/me/people/{w.member.public_id}/worried", only({"young_person"})),
+    "supporters.take_part": (
+        "POST",
+        lambda w: f"/supporting/take-part/{w.member.public_id}",
+        only({"supporter"}, status=400),  # no choice sent
+    ),
     "supporters.home": ("GET", lambda w: "/supporting/", only({"supporter"})),
     "staff.home": ("GET", lambda w: "/staff/", only(STAFF)),
     "staff.young_person": (
@@ -118,6 +134,16 @@ ROUTES = {
         {**only({"coordinator", "admin"}, status=400), "other_coordinator": 404},
     ),
     "staff.invite_colleague": ("GET", lambda w: "/staff/colleagues/invite", only({"admin"})),
+    "staff.record_pr_consent": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/consent/parental-responsibility",
+        {**only({"coordinator", "admin"}, status=400), "other_coordinator": 404},  # empty form
+    ),
+    "staff.record_agreement_in_person": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/consent/in-person",
+        {**only({"coordinator", "admin"}, status=400), "other_coordinator": 404},
+    ),
 }
 
 
@@ -143,6 +169,28 @@ def test_access_matrix(app, world, visitor):
         if queries.count > MAX_QUERIES_PER_PAGE:
             wrong.append(f"{method} {url}: {queries.count} SQL queries")
     assert wrong == []
+
+
+def test_young_people_and_supporters_reach_only_their_own_people(app, db_session, world, organisation):
+    """Young person B and a supporter of B cannot act on A's people, and A cannot act on B's."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    other_account = factories.account(db_session, role=Role.YOUNG_PERSON, organisation=organisation)
+    other = factories.young_person(db_session, organisation=organisation, account_id=other_account.id)
+    other_member = factories.network_member(db_session, other)
+    db_session.commit()
+    a = app.test_client()
+    sign_in(a, world.accounts["young_person"])
+    assert a.post(f"/me/choices/people/{other_member.public_id}", data={"choice": "yes"}).status_code == 404
+    assert a.get(f"/me/people/{other_member.public_id}/worried").status_code == 404
+    b = app.test_client()
+    sign_in(b, other_account)
+    assert b.post(f"/me/choices/people/{world.member.public_id}", data={"choice": "never"}).status_code == 404
+    supporter = app.test_client()
+    sign_in(supporter, world.accounts["supporter"])
+    assert (
+        supporter.post(f"/supporting/take-part/{other_member.public_id}", data={"choice": "yes"}).status_code
+        == 404
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app, world):

@@ -208,6 +208,7 @@ def test_org_create_prints_a_link_for_the_first_admin(app, db_session, tmp_path)
 def _cleared_member(db_session, organisation, **values):
     person = factories.young_person(db_session, organisation=organisation, chosen_name="Jay")
     member = factories.network_member(db_session, person, name="Maureen", **values)
+    factories.consent_to_contact(db_session, person, member)
     db_session.commit()
     return person, member
 
