@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask db …``, ``flask demo …`` and ``flask outbox …``."""
+"""Command-line tools: ``flask db …``, ``flask demo …``, ``flask outbox …`` and ``flask eligibility …``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ db_cli = AppGroup("db", help="Create and migrate the database.")
 demo_cli = AppGroup("demo", help="The fictional demo world.")
 outbox_cli = AppGroup("outbox", help="Messages waiting to be sent.")
 org_cli = AppGroup("org", help="Councils' Lifelong Links services.")
+eligibility_cli = AppGroup("eligibility", help="Try an eligibility policy.")
 
 
 @db_cli.command("upgrade")
@@ -103,10 +104,13 @@ def org_create(name, slug, email, phone, policy_file, admin_name, admin_email) -
 
     if db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
         raise click.ClickException(f"An organisation called {slug!r} already exists.")
+    from app.domain.eligibility import PolicyError, load_policy
+
     try:
-        policy = tomllib.loads(Path(policy_file).read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{policy_file}: not a valid TOML file ({error})") from error
+        load_policy(policy_file)  # checked before anything is stored: file, line, what is wrong
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from error
+    policy = tomllib.loads(Path(policy_file).read_text(encoding="utf-8"))
     organisation = Organisation(
         name=name, slug=slug, email=email, phone=phone, policy_name=Path(policy_file).stem, policy=policy
     )
@@ -132,6 +136,55 @@ def outbox_send(limit: int) -> None:
     click.echo(f"Sent {sent} e-mail(s).")
 
 
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@eligibility_cli.command("check")
+@click.option(
+    "--policy", "policy_file", type=click.Path(dir_okay=False), required=True, help="Policy (TOML)."
+)
+@click.option("--born", type=_DAY, required=True, help="Date of birth, YYYY-MM-DD.")
+@click.option("--on", "on", type=_DAY, required=True, help="The day to check for, YYYY-MM-DD.")
+@click.option("--in-care-since", type=_DAY, default=None, help="When they came into care, YYYY-MM-DD.")
+@click.option("--care-leaver", is_flag=True, help="They have left care.")
+@click.option(
+    "--legal-status",
+    type=click.Choice(["care_order", "interim_care_order", "section_20", "none"]),
+    default="none",
+)
+@click.option(
+    "--plan", type=click.Choice(["return_home", "adoption", "long_term_care", "none"]), default="none"
+)
+@click.option("--self-referral", is_flag=True, help="They are asking for themselves.")
+@click.option("--uasc", is_flag=True, help="Unaccompanied asylum-seeking young person.")
+@click.option("--family-abroad", is_flag=True, help="Looking for family outside the UK.")
+@click.option("--in-custody", is_flag=True, help="In custody, before release.")
+def eligibility_check(policy_file, born, on, in_care_since, **flags) -> None:
+    """Print the policy's answer as one JSON object: result, reasons and signposts in plain English."""
+    import json
+
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from app.domain.eligibility import Facts, PolicyError, check, load_policy
+    from app.eligibility_words import reason_words, signpost_words
+
+    try:
+        policy = load_policy(policy_file)
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        since = in_care_since.date() if in_care_since else None
+        facts = Facts(born=born.date(), on=on.date(), in_care_since=since, **flags)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    answer = check(policy, facts)
+    with current_app.test_request_context(), force_locale("en"):
+        reasons = [reason_words(reason) for reason in answer.reasons]
+        signposts = [signpost_words(code) for code in answer.signposts]
+    click.echo(json.dumps({"result": answer.result, "reasons": reasons, "signposts": signposts}))
+
+
 def _ensure_sqlite_folder() -> None:
     from pathlib import Path
 
@@ -145,3 +198,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(org_cli)
+    app.cli.add_command(eligibility_cli)

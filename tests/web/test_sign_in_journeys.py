@@ -159,8 +159,11 @@ def test_only_admins_invite_staff(app, db_session, coordinator):
 
 
 def test_org_create_prints_a_link_for_the_first_admin(app, db_session, tmp_path):
-    policy = tmp_path / "riverside.toml"
-    policy.write_text("example = true\nmin_age_years = 12\n")
+    from app.config import ROOT
+
+    policy = ROOT / "policies" / "barking-and-dagenham.toml"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("example = true\n[in_care]\nmin_age = { years = 12, months = 14 }\n")
     result = app.test_cli_runner().invoke(
         args=[
             "org",
@@ -185,7 +188,8 @@ def test_org_create_prints_a_link_for_the_first_admin(app, db_session, tmp_path)
     }
     db_session.expire_all()
     ada = db_session.scalar(select(Account).where(Account.display_name == "Ada"))
-    assert ada.role is Role.ADMIN and ada.organisation.policy == {"example": True, "min_age_years": 12}
+    assert ada.role is Role.ADMIN and ada.organisation.policy_name == "barking-and-dagenham"
+    assert ada.organisation.policy["in_care"]["min_age"] == 12
     again = app.test_cli_runner().invoke(
         args=[
             "org",
@@ -203,6 +207,23 @@ def test_org_create_prints_a_link_for_the_first_admin(app, db_session, tmp_path)
         ]
     )
     assert again.exit_code != 0 and "already exists" in again.output
+    invalid = app.test_cli_runner().invoke(
+        args=[
+            "org",
+            "create",
+            "--name",
+            "Y",
+            "--slug",
+            "y",
+            "--email",
+            "y@example.org",
+            "--policy",
+            str(broken),
+            "--admin-name",
+            "Y",
+        ]
+    )
+    assert invalid.exit_code != 0 and "broken.toml, line 3" in invalid.output and "months" in invalid.output
 
 
 def _cleared_member(db_session, organisation, **values):
