@@ -26,6 +26,7 @@ from app.domain.tokens import hash_token
 from app.extensions import db, limiter
 from app.mailer import deliver_now
 from app.models import Account, utcnow
+from app.web.urls import absolute_url
 
 ASK_LIMIT_PER_IP = "5 per minute; 20 per hour"
 ASK_LIMIT_PER_ADDRESS = "3 per 10 minutes"
@@ -56,13 +57,9 @@ def _address_key() -> str:
     return "address:" + hash_token(address) if address else get_remote_address()
 
 
-def _link_url(token: str) -> str:
-    # From configuration, never the Host header: a forged Host must not put our token in its link.
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.link_landing", token=token)
-
-
 def _queue_link(account: Account, token: str) -> int:
-    return emails.queue_sign_in_link(db.session, account, _link_url(token)).id
+    # From configuration, never the Host header: a forged Host must not put our token in its link.
+    return emails.queue_sign_in_link(db.session, account, absolute_url("auth.link_landing", token=token)).id
 
 
 def _send_after(response, message_id: int | None):

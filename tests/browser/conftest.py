@@ -148,3 +148,15 @@ def page(phone):
     yield page
     assert watch.csp_violations == [], "the page broke the Content Security Policy"
     assert watch.page_errors == [], "the page raised JavaScript errors"
+
+
+def session_cookie(app, db_session, account) -> str:
+    """A real server-side session for ``account``, as the signed cookie a browser would hold."""
+    from app.domain.sessions import start_session
+    from app.models import utcnow
+
+    token = start_session(db_session, account, "passkey", utcnow())
+    db_session.commit()
+    return app.session_interface.get_signing_serializer(app).dumps(
+        {"sid": token, "_user_id": account.public_id}
+    )

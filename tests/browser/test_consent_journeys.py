@@ -8,18 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.domain.sessions import start_session
-from app.models import Channel, ConsentKind, utcnow
+from app.models import Channel, ConsentKind
 from tests import factories
 from tests.browser.axe import assert_accessible
-
-
-def _sign_in_cookie(app, db_session, account) -> str:
-    """A signed Flask session cookie for a real server-side session, as a passkey sign-in makes."""
-    token = start_session(db_session, account, "passkey", utcnow())
-    db_session.commit()
-    serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"sid": token, "_user_id": account.public_id, "_fresh": True})
+from tests.browser.conftest import session_cookie
 
 
 @pytest.fixture
@@ -82,7 +74,7 @@ def test_young_person_agrees_and_stops_in_as_few_taps_and_starts_again(
     page.context.add_cookies(
         [
             {"name": "lang", "value": language, "url": base},
-            {"name": "session", "value": _sign_in_cookie(app, db_session, jay["account"]), "url": base},
+            {"name": "session", "value": session_cookie(app, db_session, jay["account"]), "url": base},
         ]
     )
     choices_url = f"{base}/me/choices"

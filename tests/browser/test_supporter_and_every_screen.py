@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain import invitations
-from app.domain.sessions import start_session
 from app.models import Role, utcnow
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.conftest import session_cookie
 from tests.mail import Inbox, MailServer
 
 
@@ -73,13 +73,6 @@ def test_supporter_asks_for_a_link_opens_it_from_the_email_and_is_signed_in(
     assert_accessible(page, f"on the supporter's home ({language})")
 
 
-def _sign_in_cookie(app, db_session, account) -> str:
-    token = start_session(db_session, account, "passkey", utcnow())
-    db_session.commit()
-    serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"sid": token, "_user_id": account.public_id, "_fresh": True})
-
-
 SCREENS = {
     None: ["/sign-in", "/signed-out", "/sign-in/email", "/sign-in/email/sent", "/sign-in/link/not-a-token"],
     "supporter": ["/supporting/", "/account/passkeys", "/account/confirm"],
@@ -114,7 +107,7 @@ def test_every_sign_in_screen_passes_axe(page, live_server, app, db_session, wor
         page.context.add_cookies(
             [
                 {"name": "lang", "value": language, "url": base},
-                {"name": "session", "value": _sign_in_cookie(app, db_session, account), "url": base},
+                {"name": "session", "value": session_cookie(app, db_session, account), "url": base},
             ]
         )
         for path in SCREENS[role]:
@@ -126,7 +119,7 @@ def test_every_sign_in_screen_passes_axe(page, live_server, app, db_session, wor
     page.context.add_cookies(
         [
             {"name": "lang", "value": language, "url": base},
-            {"name": "session", "value": _sign_in_cookie(app, db_session, world["coordinator"]), "url": base},
+            {"name": "session", "value": session_cookie(app, db_session, world["coordinator"]), "url": base},
         ]
     )
     newcomer = factories.young_person(
