@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import Account, OutboxChannel, OutboxMessage, OutboxStatus
+from app.domain import consent
+from app.models import Account, NetworkMember, OutboxChannel, OutboxMessage, OutboxStatus, YoungPerson
 
 
 def queue_email(
@@ -89,9 +90,6 @@ def due_messages(
 
 def _may_send(session: Session, message: OutboxMessage, now: datetime, cache: dict) -> bool:
     """Ask the ledger: about this young person, and to this supporter if the recipient is one."""
-    from app.domain import consent
-    from app.models import NetworkMember, YoungPerson
-
     key = (message.young_person_id, message.to_account_id)
     if key not in cache:
         young_person = session.get(YoungPerson, message.young_person_id)

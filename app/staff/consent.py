@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,10 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.consent_wording import shown
-from app.domain import consent, permissions
+from app.domain import consent
 from app.extensions import db
 from app.models import Channel, ConsentKind, Decision, SafetyStatus, utcnow
 from app.staff import bp
+from app.staff.lookup import young_person_or_404
 
 CHANNEL_LABELS = {
     Channel.IN_PERSON: _l("In person"),
@@ -64,13 +65,6 @@ class InPersonAgreementForm(FlaskForm):
     )
 
 
-def _young_person(public_id: str):
-    young_person = permissions.young_person_for(db.session, current_user, public_id)
-    if young_person is None:
-        abort(404)
-    return young_person
-
-
 def consent_context(young_person) -> dict:
     state = consent.load_state(db.session, young_person)
     names = {consent.member_scope(member): member.name for member in young_person.network}
@@ -93,7 +87,7 @@ def _page(young_person, status=200, **forms):
 
 @bp.post("/young-people/<public_id>/consent/parental-responsibility")
 def record_pr_consent(public_id: str):
-    young_person = _young_person(public_id)
+    young_person = young_person_or_404(public_id)
     form = PRConsentForm()
     if not form.validate():
         return _page(young_person, 400, pr_form=form)
@@ -116,7 +110,7 @@ def record_pr_consent(public_id: str):
 
 @bp.post("/young-people/<public_id>/consent/in-person")
 def record_agreement_in_person(public_id: str):
-    young_person = _young_person(public_id)
+    young_person = young_person_or_404(public_id)
     form = InPersonAgreementForm()
     if not form.validate():
         return _page(young_person, 400, agreement_form=form)

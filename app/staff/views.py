@@ -13,6 +13,7 @@ from app.extensions import db, limiter
 from app.models import Role, utcnow
 from app.staff import bp
 from app.staff.consent import consent_context
+from app.staff.lookup import young_person_or_404
 from app.web.urls import absolute_url
 
 STAFF_ROLE_LABELS = {
@@ -45,13 +46,6 @@ class StaffInvitationForm(FlaskForm):
     )
 
 
-def _young_person(public_id: str):
-    young_person = permissions.young_person_for(db.session, current_user, public_id)
-    if young_person is None:
-        abort(404)
-    return young_person
-
-
 def _link(token: str) -> str:
     return absolute_url("auth.invitation", token=token)
 
@@ -65,7 +59,7 @@ def home():
 
 @bp.get("/young-people/<public_id>")
 def young_person(public_id: str):
-    person = _young_person(public_id)
+    person = young_person_or_404(public_id)
     return render_template(
         "staff/young_person.html",
         young_person=person,
@@ -77,7 +71,7 @@ def young_person(public_id: str):
 @bp.post("/young-people/<public_id>/invitation")
 @limiter.limit("30 per hour")
 def invite_young_person(public_id: str):
-    young_person = _young_person(public_id)
+    young_person = young_person_or_404(public_id)
     try:
         _invitation, token = invitations.invite_young_person(db.session, current_user, young_person, utcnow())
     except invitations.InvitationRefused:
@@ -91,7 +85,7 @@ def invite_young_person(public_id: str):
 @bp.post("/young-people/<public_id>/recovery")
 @limiter.limit("30 per hour")
 def recovery_link(public_id: str):
-    young_person = _young_person(public_id)
+    young_person = young_person_or_404(public_id)
     if young_person.account is None:
         abort(404)
     try:
