@@ -45,9 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.staff import bp as staff_bp
     from app.supporters import bp as supporters_bp
     from app.youth import bp as youth_bp
+    from app.youth.self_referral import bp as refer_bp
 
     web_session.init_app(app)
-    for blueprint in (public_bp, auth_bp, youth_bp, supporters_bp, staff_bp):
+    for blueprint in (public_bp, auth_bp, refer_bp, youth_bp, supporters_bp, staff_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

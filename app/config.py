@@ -55,6 +55,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Several apps (or test runs) may share one Redis: each keeps its own counters.
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "lifelong-links"),
         "RATE_LIMIT_SIGN_IN": env.get("RATE_LIMIT_SIGN_IN", "30 per minute; 200 per hour"),
+        "RATE_LIMIT_REFERRAL": env.get("RATE_LIMIT_REFERRAL", "20 per minute; 100 per hour"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),
         # Sessions: the cookie only carries an id; revocation lives on the server (see the sign-in issue).

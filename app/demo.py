@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from app.demo_referrals import example_policy, load_referrals
+from app.demo_story import load_story
 from app.models import (
     Account,
     Acknowledgement,
@@ -131,7 +133,7 @@ def load_demo(session) -> bool:
     riverside, northmoor = _load_organisations(session)
     staff = _load_staff(session, riverside, northmoor)
     _load_jay(session, riverside, staff, date.today())
-    _load_referrals(session, riverside, northmoor)
+    load_referrals(session, riverside, northmoor, staff["ola"])
     session.flush()
     return True
 
@@ -150,6 +152,7 @@ def _load_organisations(session) -> tuple[Organisation, Organisation]:
             address=f"{place} Civic Centre, 1 Market Street, {place}",
             website=f"https://{place.lower()}.example.org/lifelong-links",
             policy_name=policy,
+            policy=example_policy(policy),
         )
         for place, phone, policy in (
             ("Riverside", "01632 960000", "barking-and-dagenham"),
@@ -200,6 +203,7 @@ def _load_jay(session, riverside: Organisation, staff: dict[str, Account], today
     commitments = _load_plan(session, jay, members, staff["tom"])
     _load_occurrences(session, commitments, today)
     _load_journey(session, jay, members)
+    load_story(session, jay, members)
 
 
 def _load_network(session, jay: YoungPerson, priya: Account) -> dict[str, NetworkMember]:
@@ -366,27 +370,3 @@ def _load_journey(session, jay: YoungPerson, members: dict[str, NetworkMember]) 
             people=[members[key] for key in people],
         )
         session.add(entry)
-
-
-def _load_referrals(session, riverside: Organisation, northmoor: Organisation) -> None:
-    """Amira referred herself last week and waits for a coordinator; Leo waits in Northmoor's triage."""
-    amira = YoungPerson(
-        organisation=riverside,
-        account=Account(role=Role.YOUNG_PERSON, organisation=riverside, display_name="Amira", language="ar"),
-        chosen_name="Amira",
-        date_of_birth=date(2005, 6, 2),
-        legal_status=LegalStatus.SELF_REFERRED,
-        status=CaseStatus.REFERRED,
-        created_at=datetime.now(UTC) - timedelta(days=6),
-        objectives=[Objective(text="find my brother, who I think is in Germany")],
-    )
-    leo = YoungPerson(
-        organisation=northmoor,
-        chosen_name="Leo",
-        pronouns="he/him",
-        date_of_birth=date(2013, 5, 20),
-        legal_status=LegalStatus.SECTION_20,
-        in_care_since=date(2024, 11, 4),
-        status=CaseStatus.REFERRED,
-    )
-    session.add_all([amira, leo])

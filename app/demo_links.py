@@ -12,6 +12,8 @@ from app.web.urls import absolute_url
 JAY = "Jay"
 PRIYA = "priya.shah@riverside.example.org"
 RIVERSIDE_ADMIN = "dan.whitfield@riverside.example.org"
+OLA = "ola.nowak@northmoor.example.org"
+NORTHMOOR_ADMIN = "morag.ellis@northmoor.example.org"
 NAN = "maureen@example.com"
 
 
@@ -28,7 +30,7 @@ def _passkey_link(session: Session, account: Account, issued_by: Account, now) -
 
 
 def demo_sign_in_links(session: Session) -> list[tuple[str, str, str]]:
-    """(role, name, link) for the demo young person, supporter and coordinator. Needs a request context."""
+    """(role, name, link) for the demo young person, supporter and coordinators. Needs a request context."""
     now = utcnow()
     priya, admin = _by_email(session, PRIYA), _by_email(session, RIVERSIDE_ADMIN)
     jay = session.scalar(
@@ -40,6 +42,15 @@ def demo_sign_in_links(session: Session) -> list[tuple[str, str, str]]:
         ("young person", jay.display_name, _passkey_link(session, jay, priya, now)),
         ("coordinator", priya.display_name, _passkey_link(session, priya, admin, now)),
     ]
+    ola = _by_email(session, OLA)
+    if ola is not None:  # Northmoor's triage shows Leo, "not eligible" under the Durham example policy
+        links.append(
+            (
+                "coordinator",
+                ola.display_name,
+                _passkey_link(session, ola, _by_email(session, NORTHMOOR_ADMIN), now),
+            )
+        )
     issued = sign_in_links.request_link(session, NAN, now)
     if issued is not None:
         account, token = issued

@@ -64,6 +64,9 @@ def reason_words(reason: Reason) -> str:
             ),
         }.get(values["plan"], gettext("Lifelong Links here is not for young people with this plan."))
     words = {
+        "no_policy": gettext(
+            "This service has not written down its rules yet. We can talk about it together."
+        ),
         "not_in_care": gettext("Lifelong Links here is for young people who are in care or have left care."),
         "in_care_not_covered": gettext("Lifelong Links here is for young people who have left care."),
         "care_leavers_not_covered": gettext("Lifelong Links here is for young people who are still in care."),

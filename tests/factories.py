@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from app.demo_referrals import example_policy
 from app.models import (
     Account,
     AuditEvent,
@@ -32,6 +33,8 @@ from app.models import (
     OutboxMessage,
     Passkey,
     Plan,
+    Referral,
+    ReferralRoute,
     Role,
     SafetyStatus,
     ScheduleKind,
@@ -57,6 +60,11 @@ def organisation(session, **values) -> Organisation:
     values.setdefault("slug", f"test-{n}")
     values.setdefault("email", f"lifelong-links-{n}@example.org")
     return _add(session, Organisation(**values))
+
+
+def organisation_with_policy(session, policy_name: str, **values) -> Organisation:
+    """An organisation whose stored policy is the example ``policies/<policy_name>.toml``."""
+    return organisation(session, policy_name=policy_name, policy=example_policy(policy_name), **values)
 
 
 def account(
@@ -177,3 +185,60 @@ def idempotency_key(session, **values) -> IdempotencyKey:
     values.setdefault("endpoint", "test.endpoint")
     values.setdefault("response_status", 303)
     return _add(session, IdempotencyKey(**values))
+
+
+def referral(session, young_person: YoungPerson | None = None, **values) -> Referral:
+    """A new staff referral; its answer defaults to "needs a conversation" (no policy)."""
+    young_person = young_person or globals()["young_person"](session)
+    values.setdefault("route", ReferralRoute.STAFF)
+    values.setdefault("checked_on", date.today())
+    values.setdefault("result", "conversation")
+    values.setdefault("reasons", [["no_policy", {}]])
+    return _add(
+        session, Referral(organisation=young_person.organisation, young_person=young_person, **values)
+    )
+
+
+def agreed_supporter(session, young_person: YoungPerson, **values) -> NetworkMember:
+    """Someone who may be attached to a commitment: checked safe, the young person said it is OK to
+    contact them, and they said yes to taking part (the young person's own agreement is not added)."""
+    member = network_member(session, young_person, **values)
+    scope = f"member:{member.public_id}"
+    consent_event(session, young_person, kind=ConsentKind.CONTACT_PERSON, scope=scope)
+    consent_event(session, young_person, kind=ConsentKind.SUPPORTER_PARTICIPATION, scope=scope)
+    return member
+
+
+def review(session, young_person: YoungPerson, **values):
+    from app.models import Review, ReviewKind
+
+    values.setdefault("kind", ReviewKind.CONFERENCE_REVIEW)
+    values.setdefault("due_on", date(2026, 9, 1))
+    return _add(session, Review(young_person=young_person, **values))
+
+
+def place(session, young_person: YoungPerson, people=(), **values):
+    from app.models import Place
+
+    values.setdefault("name", f"Place {_n()}")
+    return _add(session, Place(young_person_id=young_person.id, people=list(people), **values))
+
+
+def family_link(session, young_person: YoungPerson, from_member, to_member, kind=None, detail="default"):
+    """A family tree link; ``None`` for a member is the young person. Defaults: a birth parent link
+    (from is the parent), full siblings, or partners with no detail."""
+    from app.models import FamilyLink, LinkDetail, LinkKind
+
+    kind = kind or LinkKind.PARENT
+    if detail == "default":
+        detail = {LinkKind.PARENT: LinkDetail.BIRTH, LinkKind.SIBLING: LinkDetail.FULL}.get(kind)
+    return _add(
+        session,
+        FamilyLink(
+            young_person_id=young_person.id,
+            kind=kind,
+            detail=detail,
+            from_member_id=from_member.id if from_member is not None else None,
+            to_member_id=to_member.id if to_member is not None else None,
+        ),
+    )

@@ -88,3 +88,18 @@ def queue_worried_alert(session: Session, young_person) -> None:
         )
     # Not tied to the young person's consent: a safeguarding alert must go even if they have stopped.
     queue_email(session, coordinator.email, subject, body, to_account=coordinator)
+
+
+def queue_suggestion_alert(session: Session, young_person) -> None:
+    """Tell the coordinator someone was suggested; who, and what they remember, stays in the app."""
+    coordinator = young_person.coordinator
+    if coordinator is None or not coordinator.email:
+        return
+    with force_locale(coordinator.language or young_person.organisation.default_language or "en"):
+        subject = _("A young person would like to find someone")
+        body = _(
+            "%(name)s has suggested someone they would like to find. "
+            "Please sign in to Lifelong Links to read what they said.",
+            name=young_person.chosen_name,
+        )
+    queue_email(session, coordinator.email, subject, body, to_account=coordinator)

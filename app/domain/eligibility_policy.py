@@ -6,6 +6,7 @@ example (``policies/`` holds the four councils' examples)::
     example = true
     organisation = "Durham"
     in_custody = "conversation"          # or "ignore" (the default) or "not_eligible"
+    reply_within_working_days = 10      # what a referrer is told about when someone will be in touch
 
     [in_care]
     min_age = { years = 15, months = 9 } # aged at least this (a bare number means years)
@@ -56,7 +57,15 @@ SIGNPOST_CONDITIONS = (
 )
 IN_CUSTODY = ("ignore", "conversation", "not_eligible")
 YOUNGER = ("not_eligible", "conversation")
-TOP_KEYS = ("example", "organisation", "in_custody", "in_care", "care_leavers", "signposts")
+TOP_KEYS = (
+    "example",
+    "organisation",
+    "in_custody",
+    "reply_within_working_days",
+    "in_care",
+    "care_leavers",
+    "signposts",
+)
 ROUTE_KEYS = (
     "min_age",
     "younger",
@@ -103,6 +112,7 @@ class Policy:
     in_care: Route | None = None
     care_leavers: Route | None = None
     in_custody: str = "ignore"
+    reply_within_working_days: int = 10
     signposts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -161,6 +171,7 @@ class _Checker:
             in_care=routes["in_care"],
             care_leavers=routes["care_leavers"],
             in_custody=self.choice(data, ("in_custody",), IN_CUSTODY, "ignore"),
+            reply_within_working_days=self.reply_days(data),
             signposts=signposts,
         )
 
@@ -188,6 +199,13 @@ class _Checker:
             excluded_plans=self.codes(table, (*path, "excluded_plans"), PLANS),
             self_referral=self.typed(table, (*path, "self_referral"), bool, False),
         )
+
+    def reply_days(self, data: dict[str, Any]) -> int:
+        days = self.typed(data, ("reply_within_working_days",), int, 10)
+        if not 1 <= days <= 60:
+            self.problem(("reply_within_working_days",), f"must be between 1 and 60, not {days}")
+            return 10
+        return days
 
     def signposts(self, table: Any) -> dict[str, tuple[str, ...]]:
         if not isinstance(table, dict):

@@ -8,7 +8,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Account, NetworkMember, Role, SafetyStatus, YoungPerson
+from app.models import (
+    Account,
+    Commitment,
+    FamilyLink,
+    NetworkMember,
+    Place,
+    Plan,
+    Referral,
+    Review,
+    Role,
+    SafetyStatus,
+    YoungPerson,
+)
 
 
 def young_person_for(session: Session, actor: Account, public_id: str) -> YoungPerson | None:
@@ -20,6 +32,73 @@ def young_person_for(session: Session, actor: Account, public_id: str) -> YoungP
             YoungPerson.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id
         )
     )
+
+
+def referral_for(session: Session, actor: Account, public_id: str) -> Referral | None:
+    """A referral to the staff member's own organisation."""
+    if not actor.is_staff:
+        return None
+    return session.scalar(
+        select(Referral).where(
+            Referral.public_id == public_id, Referral.organisation_id == actor.organisation_id
+        )
+    )
+
+
+def plan_for(session: Session, actor: Account, public_id: str) -> Plan | None:
+    """A plan (any version) of a young person of the staff member's own organisation."""
+    if not actor.is_staff:
+        return None
+    return session.scalar(
+        select(Plan)
+        .join(YoungPerson, Plan.young_person_id == YoungPerson.id)
+        .where(Plan.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
+    )
+
+
+def commitment_for(session: Session, actor: Account, public_id: str) -> Commitment | None:
+    if not actor.is_staff:
+        return None
+    return session.scalar(
+        select(Commitment)
+        .join(Plan, Commitment.plan_id == Plan.id)
+        .join(YoungPerson, Plan.young_person_id == YoungPerson.id)
+        .where(Commitment.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
+    )
+
+
+def place_for(session: Session, actor: Account, public_id: str) -> Place | None:
+    if not actor.is_staff:
+        return None
+    return session.scalar(
+        select(Place)
+        .join(YoungPerson, Place.young_person_id == YoungPerson.id)
+        .where(Place.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
+    )
+
+
+def review_for(session: Session, actor: Account, public_id: str) -> Review | None:
+    if not actor.is_staff:
+        return None
+    return session.scalar(
+        select(Review)
+        .join(YoungPerson, Review.young_person_id == YoungPerson.id)
+        .where(Review.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
+    )
+
+
+def family_link_for(
+    session: Session, actor: Account, public_id: str
+) -> tuple[FamilyLink, YoungPerson] | None:
+    """A link and its young person, of the staff member's own organisation; or None."""
+    if not actor.is_staff:
+        return None
+    row = session.execute(
+        select(FamilyLink, YoungPerson)
+        .join(YoungPerson, FamilyLink.young_person_id == YoungPerson.id)
+        .where(FamilyLink.public_id == public_id, YoungPerson.organisation_id == actor.organisation_id)
+    ).first()
+    return tuple(row) if row else None
 
 
 def young_people_for(session: Session, actor: Account) -> list[YoungPerson]:

@@ -14,6 +14,7 @@ from app.models.base import Base, CreatedMixin, PublicIdMixin, str_enum
 
 class LegalStatus(enum.StrEnum):
     CARE_ORDER = "care_order"
+    INTERIM_CARE_ORDER = "interim_care_order"  # care proceedings not concluded
     SECTION_20 = "section_20"
     CARE_LEAVER = "care_leaver"
     SELF_REFERRED = "self_referred"
@@ -146,6 +147,8 @@ class NetworkMember(PublicIdMixin, CreatedMixin, Base):
     country: Mapped[str | None] = mapped_column(String(80))
     staff_notes: Mapped[str | None] = mapped_column(Text)
     suggested_by_young_person: Mapped[bool] = mapped_column(default=False)
+    # The young person's own words when they suggested this person ("I'd like to find…").
+    remembered: Mapped[str | None] = mapped_column(Text)
 
     young_person: Mapped[YoungPerson] = relationship(back_populates="network")
     account: Mapped[Account | None] = relationship(foreign_keys=[account_id])

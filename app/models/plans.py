@@ -105,7 +105,9 @@ class Commitment(PublicIdMixin, CreatedMixin, Base):
     )
 
     plan: Mapped[Plan] = relationship(back_populates="commitments")
-    supporters: Mapped[list[NetworkMember]] = relationship(secondary=commitment_supporters)
+    supporters: Mapped[list[NetworkMember]] = relationship(
+        secondary=commitment_supporters, order_by="NetworkMember.id"
+    )
     occurrences: Mapped[list[Occurrence]] = relationship(
         back_populates="commitment", order_by="Occurrence.due_on", cascade="all, delete-orphan"
     )

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.auth.emails import queue_supporter_invitation
-from app.domain import invitations, permissions
+from app.domain import invitations, permissions, referrals
 from app.extensions import db, limiter
 from app.models import Role, utcnow
 from app.staff import bp
@@ -46,6 +46,10 @@ class StaffInvitationForm(FlaskForm):
     )
 
 
+def _person_context(person) -> dict:
+    return {"referral": referrals.own_referral(db.session, person), **consent_context(person)}
+
+
 def _link(token: str) -> str:
     return absolute_url("auth.invitation", token=token)
 
@@ -53,7 +57,10 @@ def _link(token: str) -> str:
 @bp.get("/")
 def home():
     return render_template(
-        "staff/home.html", young_people=permissions.young_people_for(db.session, current_user)
+        "staff/home.html",
+        young_people=permissions.young_people_for(db.session, current_user),
+        new_referrals=len(referrals.triage_queue(db.session, current_user)),
+        may_try_policy=referrals.may_try_policy(current_user),
     )
 
 
@@ -64,7 +71,7 @@ def young_person(public_id: str):
         "staff/young_person.html",
         young_person=person,
         form=SupporterInvitationForm(),
-        **consent_context(person),
+        **_person_context(person),
     )
 
 
@@ -113,7 +120,7 @@ def invite_supporter(public_id: str):
             young_person=member.young_person,
             form=form,
             form_member=member.public_id,
-            **consent_context(member.young_person),
+            **_person_context(member.young_person),
         ), 400
     try:
         _invitation, token, code = invitations.invite_supporter(

@@ -1,7 +1,8 @@
 from flask import render_template
 from flask_login import current_user
 
-from app.domain import permissions
+from app.domain import permissions, referrals
+from app.domain.schedules import today_in
 from app.extensions import db
 from app.youth import bp
 
@@ -9,4 +10,12 @@ from app.youth import bp
 @bp.get("/")
 def home():
     young_person = permissions.own_young_person(db.session, current_user)
-    return render_template("youth/home.html", young_person=young_person)
+    referral = referrals.own_referral(db.session, young_person) if young_person else None
+    reply_by = (
+        referrals.reply_by(
+            referral.organisation, today_in(referral.organisation.timezone, referral.created_at)
+        )
+        if referral
+        else None
+    )
+    return render_template("youth/home.html", young_person=young_person, referral=referral, reply_by=reply_by)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.demo import load_demo
+from app.domain import referrals
 from app.models import (
     Account,
     Acknowledgement,
@@ -18,6 +19,7 @@ from app.models import (
     OccurrenceStatus,
     Organisation,
     Plan,
+    ReferralRoute,
     Role,
     SafetyStatus,
     YoungPerson,
@@ -78,9 +80,26 @@ def test_the_world_is_the_one_in_demo_md(db_session):
     assert all(c.supporters[0].account.role is Role.SUPPORTER for c in plan.commitments)
     assert (plan.agreed_by.display_name, plan.review_due_on) == ("Tom Bell", date(2026, 2, 2))
 
-    assert _young_person(db_session, "Leo").organisation.slug == "northmoor"
+    leo = _young_person(db_session, "Leo")
+    assert leo.organisation.slug == "northmoor"
     amira = _young_person(db_session, "Amira")
     assert amira.account.language == "ar" and amira.coordinator is None
+
+    # The policies are the example files, and each referral got its answer from the engine.
+    assert referrals.policy_of(amira.organisation).organisation == "Barking and Dagenham"
+    assert referrals.self_referral_open(amira.organisation)
+    assert not referrals.self_referral_open(leo.organisation)
+    amira_referral = referrals.own_referral(db_session, amira)
+    assert (amira_referral.route, amira_referral.result) == (ReferralRoute.SELF, "eligible")
+    assert amira_referral.signposts == ["red_cross_family_tracing"]
+    assert 5 <= (date.today() - amira_referral.created_at.date()).days <= 7  # "last week"
+    leo_referral = referrals.own_referral(db_session, leo)
+    assert (leo_referral.result, leo_referral.reasons) == (
+        "not_eligible",
+        [["too_young", {"years": 15, "months": 9}]],
+    )
+    queue = referrals.triage_queue(db_session, leo_referral.referred_by)
+    assert queue == [leo_referral] and leo_referral.referred_by.display_name == "Ola Nowak"
 
     disputed = select(Confirmation).where(Confirmation.acknowledgement == Acknowledgement.DID_NOT_HAPPEN)
     assert db_session.scalars(disputed).first() is not None

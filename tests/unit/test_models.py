@@ -12,11 +12,21 @@ from app.models import (
     Base,
     ConsentEvent,
     ConsentKind,
+    ContactLogEntry,
+    ContactMethod,
     Decision,
+    FamilyLink,
     JourneyEntry,
+    LinkDetail,
+    LinkKind,
     MemberKind,
+    NetworkSnapshot,
+    Place,
+    Review,
+    ReviewKind,
     Role,
     SafetyStatus,
+    SnapshotOccasion,
 )
 from tests import factories
 
@@ -40,16 +50,48 @@ def test_factories_build_a_whole_young_persons_world(db_session, organisation, c
     factories.audit_event(db_session, actor_account_id=coordinator.id, young_person_id=person.id)
     factories.outbox_message(db_session, young_person_id=person.id)
     factories.idempotency_key(db_session, account_id=supporter.id)
+    mum = factories.network_member(db_session, person, name="Kerry", relationship_label="Mum")
+    db_session.add_all(
+        [
+            FamilyLink(
+                young_person_id=person.id, kind=LinkKind.PARENT, detail=LinkDetail.BIRTH, from_member=mum
+            ),
+            Place(young_person_id=person.id, name="Nan's flat, Riverside", from_year=2012, people=[nan, mum]),
+            ContactLogEntry(
+                network_member=nan, contacted_on=date(2025, 1, 6), method=ContactMethod.PHONE, outcome="Keen"
+            ),
+            Review(
+                young_person_id=person.id,
+                kind=ReviewKind.CONFERENCE_REVIEW,
+                due_on=date(2026, 2, 2),
+                plan=plan,
+            ),
+            NetworkSnapshot(
+                young_person_id=person.id,
+                taken_on=date(2025, 1, 6),
+                occasion=SnapshotOccasion.REFERRAL,
+                people=4,
+                taking_part=1,
+            ),
+        ]
+    )
     db_session.commit()
     db_session.expire_all()
 
-    assert [m.name for m in person.network] == ["Nan", "Biscuit", "Gary"]
+    assert [m.name for m in person.network] == ["Nan", "Biscuit", "Gary", "Kerry"]
     assert person.network[2].do_not_contact
     assert plan.commitments[0].supporters[0].account.role is Role.SUPPORTER
     assert commitment.occurrences[0].confirmations[0].acknowledgement is Acknowledgement.HAPPENED
     assert supporter.organisation is None and coordinator.organisation is organisation
-    # Photos arrive with the journey book's upload pipeline; sign-in records have their own tests.
-    elsewhere = {"journey_photos", "user_sessions", "webauthn_challenges", "invitations", "sign_in_links"}
+    # Photos arrive with the journey book's upload pipeline; sign-in and referrals have their own tests.
+    elsewhere = {
+        "journey_photos",
+        "user_sessions",
+        "webauthn_challenges",
+        "invitations",
+        "sign_in_links",
+        "referrals",
+    }
     for table in Base.metadata.sorted_tables:
         if table.name not in elsewhere:
             assert db_session.scalar(select(func.count()).select_from(table)) >= 1, table.name

@@ -1,16 +1,19 @@
 """The access matrix: every route × every kind of visitor → the status they get.
 
 A new route with no row here fails ``test_every_route_has_a_row``. Objects belong to organisation A
-(young person A, supporter of A); "other" is a coordinator of organisation B.
+(young person A, supporter of A, a new referral to A); "other" is a coordinator of organisation B.
+Organisation A's policy is the Barking and Dagenham example, which takes self-referrals.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
-from app.models import Role
+from app.demo_referrals import example_policy
+from app.models import FamilyLink, LinkDetail, LinkKind, Place, Review, ReviewKind, Role
 from tests import factories
 from tests.conftest import sign_in
 from tests.helpers import count_queries
@@ -24,10 +27,20 @@ class World:
     young_person: object
     member: object
     accounts: dict
+    referral: object
+    organisation: object
+    plan: object = None
+    commitment: object = None
+    objective: object = None
+    place: object = None
+    review: object = None
+    link: object = None
 
 
 @pytest.fixture
 def world(db_session, organisation, other_organisation) -> World:
+    organisation.policy_name = "barking-and-dagenham"
+    organisation.policy = example_policy("barking-and-dagenham")
     person_account = factories.account(db_session, role=Role.YOUNG_PERSON, organisation=organisation)
     young_person = factories.young_person(db_session, organisation=organisation, account_id=person_account.id)
     supporter = factories.account(db_session, role=Role.SUPPORTER)
@@ -41,8 +54,31 @@ def world(db_session, organisation, other_organisation) -> World:
             db_session, role=Role.COORDINATOR, organisation=other_organisation
         ),
     }
+    referred = factories.young_person(db_session, organisation=organisation, chosen_name="Mo")
+    referral = factories.referral(db_session, referred)  # needs a conversation: every form is shown
+    plan = factories.plan(db_session, young_person)  # a draft: every builder form is shown
+    commitment = factories.commitment(db_session, plan, supporters=[member])
+    place = Place(young_person_id=young_person.id, name="Nan's flat", people=[member])
+    review = Review(young_person=young_person, kind=ReviewKind.CONFERENCE_REVIEW, due_on=date(2026, 2, 2))
+    link = FamilyLink(
+        young_person_id=young_person.id, kind=LinkKind.PARENT, detail=LinkDetail.BIRTH, from_member=member
+    )
+    db_session.add_all([place, review, link])
+    objective = factories.objective(db_session, young_person)
     db_session.commit()
-    return World(young_person=young_person, member=member, accounts=accounts)
+    return World(
+        young_person=young_person,
+        member=member,
+        accounts=accounts,
+        referral=referral,
+        organisation=organisation,
+        plan=plan,
+        commitment=commitment,
+        objective=objective,
+        place=place,
+        review=review,
+        link=link,
+    )
 
 
 def everyone(status):
@@ -58,6 +94,20 @@ def only(allowed: set[str], status=200, refused=403):
 
 
 STAFF = {"coordinator", "admin", "other_coordinator"}
+# A referral of organisation A: its coordinator decides and triages; the admin may only read it.
+
+
+def own_staff(coordinator: int, admin: int, other: int = 404) -> dict:
+    """A page about organisation A's young person: A's coordinator and admin, B's coordinator, others."""
+    return {
+        **only({"coordinator", "admin"}),
+        "coordinator": coordinator,
+        "admin": admin,
+        "other_coordinator": other,
+    }
+
+
+REFERRAL_FORM = {**only({"coordinator"}, status=400), "other_coordinator": 404}  # an empty form
 
 # endpoint -> (method, url builder, expected status per visitor)
 ROUTES = {
@@ -143,6 +193,134 @@ ROUTES = {
         "POST",
         lambda w: f"/staff/young-people/{w.young_person.public_id}/consent/in-person",
         {**only({"coordinator", "admin"}, status=400), "other_coordinator": 404},
+    ),
+    "refer.choose_council": ("GET", lambda w: "/refer/", everyone(200)),
+    "refer.questions": ("GET", lambda w: f"/refer/{w.organisation.slug}", everyone(200)),
+    # No answers in this browser yet: /contact sends them to the questions, /passkey to /contact.
+    "refer.contact": ("GET", lambda w: f"/refer/{w.organisation.slug}/contact", everyone(303)),
+    "refer.passkey": ("GET", lambda w: f"/refer/{w.organisation.slug}/passkey", everyone(303)),
+    "refer.passkey_options": (
+        "POST",
+        lambda w: f"/refer/{w.organisation.slug}/passkey/options",
+        everyone(400),
+    ),
+    "refer.passkey_finish": ("POST", lambda w: f"/refer/{w.organisation.slug}/passkey/finish", everyone(400)),
+    "staff.referrals_list": ("GET", lambda w: "/staff/referrals", only(STAFF)),
+    "staff.new_referral": (
+        "GET",
+        lambda w: "/staff/referrals/new",
+        only({"coordinator", "other_coordinator"}),
+    ),
+    "staff.referral": (
+        "GET",
+        lambda w: f"/staff/referrals/{w.referral.public_id}",
+        {**only({"coordinator", "admin"}), "other_coordinator": 404},
+    ),
+    "staff.override_referral": (
+        "POST",
+        lambda w: f"/staff/referrals/{w.referral.public_id}/override",
+        REFERRAL_FORM,
+    ),
+    "staff.accept_referral": (
+        "POST",
+        lambda w: f"/staff/referrals/{w.referral.public_id}/accept",
+        REFERRAL_FORM,
+    ),
+    "staff.close_referral": (
+        "POST",
+        lambda w: f"/staff/referrals/{w.referral.public_id}/close",
+        REFERRAL_FORM,
+    ),
+    "staff.try_policy": ("GET", lambda w: "/staff/eligibility", only(STAFF)),
+    "youth.people": ("GET", lambda w: "/me/people", only({"young_person"})),
+    "youth.suggest": ("GET", lambda w: "/me/people/suggest", only({"young_person"})),
+    "youth.plan": ("GET", lambda w: "/me/plan", only({"young_person"})),
+    "youth.wishes": ("GET", lambda w: "/me/wishes", only({"young_person"})),
+    "youth.wish": ("GET", lambda w: f"/me/wishes/{w.objective.public_id}", only({"young_person"})),
+    "youth.wish_done": (
+        "POST",
+        lambda w: f"/me/wishes/{w.objective.public_id}/done",
+        only({"young_person"}, status=303),
+    ),
+    "staff.add_person": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/people/new",
+        own_staff(200, 403),
+    ),
+    "staff.person": ("GET", lambda w: f"/staff/people/{w.member.public_id}", own_staff(200, 200)),
+    "staff.change_person": ("POST", lambda w: f"/staff/people/{w.member.public_id}", own_staff(400, 403)),
+    "staff.set_safety": ("POST", lambda w: f"/staff/people/{w.member.public_id}/safety", own_staff(400, 403)),
+    "staff.log_contact": (
+        "POST",
+        lambda w: f"/staff/people/{w.member.public_id}/contact-log",
+        own_staff(400, 403),
+    ),
+    "staff.plan": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/plan",
+        own_staff(200, 200),
+    ),
+    "staff.start_draft": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/plan",
+        own_staff(303, 403),  # a draft exists: the coordinator is told so
+    ),
+    "staff.record_conference": (
+        "POST",
+        lambda w: f"/staff/plans/{w.plan.public_id}/conference",
+        own_staff(400, 403),
+    ),
+    "staff.add_commitment": (
+        "POST",
+        lambda w: f"/staff/plans/{w.plan.public_id}/commitments",
+        own_staff(400, 403),
+    ),
+    "staff.commitment": (
+        "GET",
+        lambda w: f"/staff/commitments/{w.commitment.public_id}",
+        own_staff(200, 403),
+    ),
+    "staff.agree_plan": (
+        "POST",
+        lambda w: f"/staff/plans/{w.plan.public_id}/agree",
+        own_staff(303, 403),  # no conference yet: the coordinator is told so
+    ),
+    "staff.places": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/places",
+        own_staff(200, 200),
+    ),
+    "staff.reviews_page": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/reviews",
+        own_staff(200, 200),
+    ),
+    "staff.review": ("GET", lambda w: f"/staff/reviews/{w.review.public_id}", own_staff(200, 200)),
+    "staff.family": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/family",
+        own_staff(200, 200),
+    ),
+    "staff.add_family_link": (
+        "POST",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/family/links",
+        own_staff(400, 403),
+    ),
+    # Last: these remove what the rows above use.
+    "staff.remove_family_link": (
+        "POST",
+        lambda w: f"/staff/family-links/{w.link.public_id}/remove",
+        own_staff(303, 403),
+    ),
+    "staff.remove_commitment": (
+        "POST",
+        lambda w: f"/staff/commitments/{w.commitment.public_id}/remove",
+        own_staff(303, 403),
+    ),
+    "staff.remove_place": (
+        "POST",
+        lambda w: f"/staff/places/{w.place.public_id}/remove",
+        own_staff(303, 403),
     ),
 }
 

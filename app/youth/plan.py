@@ -1,0 +1,49 @@
+"""My plan: who agreed to do what, what is coming next, and what has happened."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from app.domain import plans, schedules
+from app.extensions import db
+from app.models import Occurrence, OccurrenceStatus, utcnow
+from app.plan_words import sentence
+from app.youth import bp
+from app.youth.choices import me
+
+
+@bp.get("/plan")
+def plan():
+    young_person = me()
+    shown = plans.shown_plan(plans.plans_of(db.session, young_person))
+    today = schedules.today_in(young_person.timezone, utcnow())
+    rows = []
+    if shown is not None:
+        last_kept = dict(
+            db.session.execute(
+                select(Occurrence.commitment_id, func.max(Occurrence.due_on))
+                .where(
+                    Occurrence.commitment_id.in_([c.id for c in shown.commitments]),
+                    Occurrence.status == OccurrenceStatus.KEPT,
+                )
+                .group_by(Occurrence.commitment_id)
+            ).all()
+        )
+        for commitment in shown.commitments:
+            coming = schedules.next_due(
+                schedules.Schedule.from_commitment(commitment),
+                today,
+                born=young_person.date_of_birth,
+                leap_birthday=young_person.leap_birthday,
+            )
+            rows.append(
+                (
+                    commitment,
+                    sentence(commitment, for_young_person=True),
+                    coming,
+                    last_kept.get(commitment.id),
+                )
+            )
+        rows.sort(key=lambda row: (row[2] is None, row[2].due_on if row[2] else today))
+    return render_template("youth/plan.html", plan=shown, rows=rows, today=today)
