@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from babel.lists import format_list
 from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 
 from app.models import Commitment, CommitmentKind, ScheduleKind
 
@@ -67,3 +68,22 @@ def sentence(commitment: Commitment, for_young_person: bool = False) -> str:
     }
     default = lambda: gettext("%(who)s will keep in touch %(when)s.", who=who, when=when)  # noqa: E731
     return words.get(commitment.kind, default)()
+
+
+KIND_LABELS = {
+    CommitmentKind.BIRTHDAY_CALL: _l("Birthday call"),
+    CommitmentKind.BIRTHDAY_CARD: _l("Birthday card"),
+    CommitmentKind.CHRISTMAS_CARD: _l("Christmas card"),
+    CommitmentKind.VISIT: _l("Visit"),
+    CommitmentKind.CALL: _l("Phone or video call"),
+    CommitmentKind.OUTING: _l("Outing"),
+    CommitmentKind.HOLIDAY: _l("Holiday"),
+    CommitmentKind.FAMILY_EVENT: _l("Family event invitation"),
+    CommitmentKind.WORK_EXPERIENCE: _l("Work experience"),
+    CommitmentKind.LETTER: _l("Letter"),
+    CommitmentKind.OTHER: _l("Other"),
+}
+
+
+def kind_label(commitment: Commitment) -> str:
+    return str(KIND_LABELS[commitment.kind])

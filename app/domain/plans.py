@@ -9,14 +9,14 @@ version is started the old one is marked superseded and kept, with everything th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain import audit, network
+from app.domain import audit, network, occurrences
 from app.domain.consent import ConsentState, load_state
-from app.domain.schedules import Schedule
+from app.domain.schedules import Schedule, today_in
 from app.models import (
     Account,
     CaseStatus,
@@ -282,6 +282,7 @@ def start(session: Session, actor: Account, plan: Plan, review_due_on: date | No
             other.status = PlanStatus.SUPERSEDED
     plan.status = PlanStatus.ACTIVE
     plan.review_due_on = review_due_on or plan.review_due_on
+    occurrences.sync(session, plan, today_in(plan.young_person.timezone, datetime.now(UTC)))
     young_person = plan.young_person
     young_person.status = CaseStatus.REVIEWING if plan.supersedes_id else CaseStatus.PLAN_AGREED
     audit.record(

@@ -63,6 +63,7 @@ from app.models.plans import (
     commitment_supporters,
 )
 from app.models.referrals import Referral, ReferralRoute, ReferralStatus
+from app.models.reminders import CalendarFeed, PushSubscription, ReminderSettings
 
 __all__ = [
     "STAFF_ROLES",
@@ -71,6 +72,7 @@ __all__ = [
     "AuditEvent",
     "AuthorRole",
     "Base",
+    "CalendarFeed",
     "CaseStatus",
     "ChallengePurpose",
     "Channel",
@@ -113,9 +115,11 @@ __all__ = [
     "Place",
     "Plan",
     "PlanStatus",
+    "PushSubscription",
     "Referral",
     "ReferralRoute",
     "ReferralStatus",
+    "ReminderSettings",
     "Review",
     "ReviewKind",
     "Role",

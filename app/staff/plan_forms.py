@@ -9,22 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.models import CommitmentKind, ScheduleKind
+from app.models import ScheduleKind
+from app.plan_words import KIND_LABELS
 from app.web.forms import DateText
 
-KIND_CHOICES = [
-    SelectChoice(CommitmentKind.BIRTHDAY_CALL.value, _l("Birthday call")),
-    SelectChoice(CommitmentKind.BIRTHDAY_CARD.value, _l("Birthday card")),
-    SelectChoice(CommitmentKind.CHRISTMAS_CARD.value, _l("Christmas card")),
-    SelectChoice(CommitmentKind.VISIT.value, _l("Visit")),
-    SelectChoice(CommitmentKind.CALL.value, _l("Phone or video call")),
-    SelectChoice(CommitmentKind.OUTING.value, _l("Outing")),
-    SelectChoice(CommitmentKind.HOLIDAY.value, _l("Holiday")),
-    SelectChoice(CommitmentKind.FAMILY_EVENT.value, _l("Family event invitation")),
-    SelectChoice(CommitmentKind.WORK_EXPERIENCE.value, _l("Work experience")),
-    SelectChoice(CommitmentKind.LETTER.value, _l("Letter")),
-    SelectChoice(CommitmentKind.OTHER.value, _l("Other")),
-]
+KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
 SCHEDULE_CHOICES = [
     SelectChoice(ScheduleKind.ONCE.value, _l("Once, on a date")),
     SelectChoice(ScheduleKind.YEARLY_BIRTHDAY.value, _l("Every year on the young person's birthday")),

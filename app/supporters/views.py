@@ -5,26 +5,30 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.consent_wording import shown
-from app.domain import consent, permissions
+from app.domain import confirmations, consent, permissions
 from app.domain.consent import Action
 from app.extensions import db
 from app.models import Channel, ConsentKind, Decision, utcnow
+from app.plan_words import kind_label
 from app.supporters import bp
+from app.supporters.promises import card_context, promises_of, supporter_today
 
 
 def _places():
     """Each young person this supporter is linked to, with what the ledger allows now."""
-    today = date.today()
+    today = supporter_today()
     places = []
     for member in permissions.supporter_memberships(db.session, current_user):
         state = consent.load_state(db.session, member.young_person)
+        sees = consent.may(state, Action.SUPPORTER_SEES_YOUNG_PERSON, today, member=member)
         places.append(
             {
                 "member": member,
                 "name": member.young_person.chosen_name,
                 "may_ask": consent.may(state, Action.ASK_TO_TAKE_PART, today, member=member),
-                "sees": consent.may(state, Action.SUPPORTER_SEES_YOUNG_PERSON, today, member=member),
+                "sees": sees,
                 "participation": state.participation(member),
+                "promises": promises_of(member, today) if sees else None,
             }
         )
     return places
@@ -32,8 +36,16 @@ def _places():
 
 @bp.get("/")
 def home():
-    # Only the young person's chosen name: nothing else about them reaches a supporter here.
-    return render_template("supporters/home.html", places=_places(), wording=shown("supporter_participation"))
+    # Only the young person's chosen name and what they promised: nothing else reaches a supporter here.
+    return render_template(
+        "supporters/home.html",
+        places=_places(),
+        wording=shown("supporter_participation"),
+        card_for=card_context,
+        promise=confirmations.Promise,
+        today=supporter_today(),
+        kind_label=kind_label,
+    )
 
 
 @bp.post("/take-part/<public_id>")

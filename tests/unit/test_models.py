@@ -91,6 +91,9 @@ def test_factories_build_a_whole_young_persons_world(db_session, organisation, c
         "invitations",
         "sign_in_links",
         "referrals",
+        "reminder_settings",
+        "calendar_feeds",
+        "push_subscriptions",
     }
     for table in Base.metadata.sorted_tables:
         if table.name not in elsewhere:

@@ -543,7 +543,7 @@ def test_a_review_carries_the_plan_forward_and_keeps_its_history(db_session, cas
         (CommitmentKind.BIRTHDAY_CALL, ["Nan"]),
         (CommitmentKind.OUTING, ["Nan", "Dev"]),
     ]
-    assert [o.id for o in old.commitments[0].occurrences] == [kept.id]
+    assert kept.id in [o.id for o in old.commitments[0].occurrences]  # history stays with version 1
     assert [(c.kind, [m.name for m in c.supporters]) for c in versions[0].commitments] == [
         (CommitmentKind.OUTING, ["Dev"])
     ]
