@@ -199,3 +199,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(eligibility_cli)
+
+    from app.digest_cli import digest_cli
+    from app.reminders_cli import reminders_cli
+
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(digest_cli)

@@ -125,6 +125,8 @@ class Review(PublicIdMixin, CreatedMixin, Base):
     held_on: Mapped[date | None]
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
+    # "What I want to say": the young person's own words for this review, if they add them.
+    young_person_words: Mapped[str | None] = mapped_column(Text)
 
     young_person: Mapped[YoungPerson] = relationship()
     plan: Mapped[Plan | None] = relationship()
