@@ -57,6 +57,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "RATE_LIMIT_SIGN_IN": env.get("RATE_LIMIT_SIGN_IN", "30 per minute; 200 per hour"),
         "RATE_LIMIT_REFERRAL": env.get("RATE_LIMIT_REFERRAL", "20 per minute; 100 per hour"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads")),
+        # Web push (reminders): unset keys turn notifications off. `VAPID_SUBJECT` defaults to MAIL_FROM.
+        "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY", ""),
+        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT", ""),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),
         # Sessions: the cookie only carries an id; revocation lives on the server (see the sign-in issue).
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",

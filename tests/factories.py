@@ -242,3 +242,66 @@ def family_link(session, young_person: YoungPerson, from_member, to_member, kind
             to_member_id=to_member.id if to_member is not None else None,
         ),
     )
+
+
+def supporter_with_account(session, young_person: YoungPerson, supporter: Account | None = None, **values):
+    """An agreed supporter (see ``agreed_supporter``) who has signed up: their network place is linked
+    to a supporter account (a new one unless ``supporter`` is given, e.g. to support siblings)."""
+    supporter = supporter or account(session, role=Role.SUPPORTER, display_name=values.get("name", "Nan"))
+    return agreed_supporter(session, young_person, account_id=supporter.id, **values)
+
+
+def calendar_feed(session, account: Account, token: str | None = None, **values):
+    """A supporter's private calendar address: (the feed row, its token). Only the hash is stored."""
+    from app.domain.tokens import hash_token, new_token
+    from app.models import CalendarFeed
+
+    token = token or new_token()
+    return _add(session, CalendarFeed(account_id=account.id, token_hash=hash_token(token), **values)), token
+
+
+def push_subscription(session, account: Account, **values):
+    """A browser's web push subscription (made-up keys unless given: enough for anything but sending)."""
+    from app.models import PushSubscription
+
+    n = _n()
+    values.setdefault("endpoint", f"https://push.example.org/send/{n}")
+    values.setdefault(
+        "p256dh", "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+    )
+    values.setdefault("auth", "tBHItJI5svbpez7KI4CCXg")
+    return _add(session, PushSubscription(account_id=account.id, **values))
+
+
+def reminder_settings(session, account: Account, **values):
+    """How a supporter wants reminders; without a row they get the defaults (e-mail, 3 days and the day)."""
+    from app.models import ReminderSettings
+
+    return _add(session, ReminderSettings(account_id=account.id, **values))
+
+
+def confirmed_occurrence(
+    session, commitment: Commitment, due_on: date, by: Account | None = None, answer=None, **values
+) -> Occurrence:
+    """An occurrence a supporter said "I did it" to (status kept), with the young person's ``answer``:
+    None (not answered yet), ``Acknowledgement.HAPPENED`` or ``Acknowledgement.DID_NOT_HAPPEN``."""
+    from app.models import OccurrenceStatus
+
+    found = occurrence(session, commitment, due_on=due_on, status=OccurrenceStatus.KEPT, **values)
+    confirmation(session, found, by=by, acknowledgement=answer)
+    return found
+
+
+def snapshot(session, young_person: YoungPerson, occasion=None, **values):
+    """A count of the network at a moment that matters (at referral unless ``occasion`` says)."""
+    from app.models import NetworkSnapshot, SnapshotOccasion
+
+    values.setdefault("taken_on", date(2026, 1, 5))
+    values.setdefault("people", 3)
+    values.setdefault("taking_part", 1)
+    return _add(
+        session,
+        NetworkSnapshot(
+            young_person_id=young_person.id, occasion=occasion or SnapshotOccasion.REFERRAL, **values
+        ),
+    )

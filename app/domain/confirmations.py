@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain import audit, consent, occurrences
+from app.domain import audit, consent, occurrences, schedules
 from app.domain.consent import Action
 from app.models import (
     Account,
@@ -59,13 +59,19 @@ def promise_for(session: Session, actor: Account, occurrence_public_id: str, on:
         select(Occurrence, NetworkMember)
         .join(Commitment, Occurrence.commitment_id == Commitment.id)
         .join(Plan, Commitment.plan_id == Plan.id)
+        .join(YoungPerson, Plan.young_person_id == YoungPerson.id)
         .join(commitment_supporters, commitment_supporters.c.commitment_id == Commitment.id)
         .join(NetworkMember, NetworkMember.id == commitment_supporters.c.network_member_id)
         .where(
             Occurrence.public_id == occurrence_public_id,
             NetworkMember.account_id == actor.id,
             Plan.status == PlanStatus.ACTIVE,
+            YoungPerson.closed_at.is_(None),  # a closed case is no longer anyone's promise
         )
+        # Two phones confirming one occurrence at once: the second waits here, then sees it done
+        # (PostgreSQL; SQLite's BEGIN IMMEDIATE already runs them one after the other).
+        .with_for_update(of=Occurrence)
+        .execution_options(populate_existing=True)
     ).first()
     if row is None:
         return None
@@ -98,7 +104,12 @@ def confirm(
             raise ConfirmationRefused("too_early")
     else:
         happened_on = None
-    if outcome is ConfirmationOutcome.MOVED and (moved_to is None or moved_to < today):
+    if outcome is ConfirmationOutcome.MOVED and (
+        moved_to is None
+        or moved_to < today
+        or moved_to == occurrence.due_on
+        or moved_to > today + timedelta(days=366)
+    ):
         raise ConfirmationRefused("moved_to_needed")
     confirmation = Confirmation(
         occurrence=occurrence,
@@ -145,6 +156,41 @@ def _move(session: Session, occurrence: Occurrence, moved_to: date) -> None:
         )
 
 
+def _unmove(session: Session, undone: Confirmation) -> None:
+    """Undoing "we've moved it" takes away the day it was moved to, unless that day is due anyway, has
+    been answered, or another move still points at it."""
+    occurrence = undone.occurrence
+    new_day = session.scalar(
+        select(Occurrence).where(
+            Occurrence.commitment_id == occurrence.commitment_id, Occurrence.due_on == undone.moved_to
+        )
+    )
+    if new_day is None or new_day.status is not OccurrenceStatus.DUE or new_day.confirmations:
+        return
+    other_moves = session.scalar(
+        select(func.count())
+        .select_from(Confirmation)
+        .join(Occurrence, Confirmation.occurrence_id == Occurrence.id)
+        .where(
+            Occurrence.commitment_id == occurrence.commitment_id,
+            Confirmation.moved_to == undone.moved_to,
+            Confirmation.undone_at.is_(None),
+            Confirmation.id != undone.id,
+        )
+    )
+    commitment = occurrence.commitment
+    young_person = commitment.plan.young_person
+    scheduled = schedules.occurrences(
+        schedules.Schedule.from_commitment(commitment),
+        undone.moved_to,
+        undone.moved_to,
+        born=young_person.date_of_birth,
+        leap_birthday=young_person.leap_birthday,
+    )
+    if not other_moves and not scheduled:
+        session.delete(new_day)
+
+
 def latest(occurrence: Occurrence) -> Confirmation | None:
     """The confirmation that counts: the newest one not undone."""
     live = [c for c in occurrence.confirmations if c.undone_at is None]
@@ -165,6 +211,8 @@ def undo(session: Session, actor: Account, confirmation: Confirmation, today: da
     confirmation.undone_at = now
     occurrence = confirmation.occurrence
     occurrence.status = OccurrenceStatus.MISSED if occurrence.window_ends_on < today else OccurrenceStatus.DUE
+    if confirmation.outcome is ConfirmationOutcome.MOVED:
+        _unmove(session, confirmation)
     audit.record(
         session, actor, "confirmation.undone", object_type="occurrence", object_public_id=occurrence.public_id
     )

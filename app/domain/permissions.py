@@ -6,7 +6,7 @@ A record the actor may not see is reported as missing (the view answers 404), so
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from app.models import (
     Account,
@@ -157,6 +157,7 @@ def supporter_memberships(session: Session, actor: Account) -> list[NetworkMembe
         session.scalars(
             select(NetworkMember)
             .join(YoungPerson, NetworkMember.young_person_id == YoungPerson.id)
+            .options(contains_eager(NetworkMember.young_person))
             .where(NetworkMember.account_id == actor.id, YoungPerson.closed_at.is_(None))
             .order_by(YoungPerson.chosen_name)
         )

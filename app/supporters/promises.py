@@ -11,10 +11,12 @@ from datetime import date, timedelta
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from app.domain import confirmations, occurrences, plans, schedules
+from app.domain import confirmations, occurrences, schedules
 from app.extensions import db
-from app.models import ConfirmationOutcome, PlanStatus, utcnow
+from app.models import Commitment, ConfirmationOutcome, Plan, PlanStatus, utcnow
 from app.supporters import bp
 from app.web import htmx
 from app.web.idempotency import idempotent, new_key
@@ -34,31 +36,62 @@ def supporter_today() -> date:
     return schedules.today_in(current_user.timezone, utcnow())
 
 
-def promises_of(member, today: date) -> dict:
-    """For one young person this supporter helps: their commitments, what is open to confirm, what's done."""
-    active = plans.shown_plan(plans.plans_of(db.session, member.young_person))
-    if active is None or active.status is not PlanStatus.ACTIVE:
-        return {"commitments": [], "open": [], "done": [], "next": {}}
-    mine = [c for c in active.commitments if member in c.supporters]
-    found = occurrences.for_commitments(db.session, mine, today - RECENT, today + SOON)
-    young_person = member.young_person
-    next_due = {
-        c.id: schedules.next_due(
-            schedules.Schedule.from_commitment(c),
-            today,
-            born=young_person.date_of_birth,
-            leap_birthday=young_person.leap_birthday,
+NOTHING_YET = {"commitments": [], "open": [], "done": [], "next": {}}
+
+
+def promises_of(members: list, today: date) -> dict[int, dict]:
+    """For each young person this supporter helps (their places, by id): their commitments in the young
+    person's active plan, what is open to confirm, what's done and what is next. Five queries in all,
+    however many young people and however long the history."""
+    if not members:
+        return {}
+    versions: dict[int, list[Plan]] = {}
+    for plan in db.session.scalars(
+        select(Plan)
+        .options(selectinload(Plan.commitments).selectinload(Commitment.supporters))
+        .where(Plan.young_person_id.in_({m.young_person_id for m in members}))
+        .order_by(Plan.version.desc())
+    ):
+        versions.setdefault(plan.young_person_id, []).append(plan)
+    mine = {}
+    for member in members:
+        # The plan in force: while a new version waits to start, the active one's promises still count.
+        active = next(
+            (p for p in versions.get(member.young_person_id, []) if p.status is PlanStatus.ACTIVE), None
         )
-        for c in mine
-    }
-    return {
-        "commitments": mine,
-        "open": [o for o in found if occurrences.open_to_confirm(o, today)],
-        "done": [
-            o for o in found if confirmations.latest(o) and confirmations.latest(o).outcome.value == "done"
-        ],
-        "next": next_due,
-    }
+        mine[member.id] = [c for c in active.commitments if member in c.supporters] if active else []
+    found: dict[int, list] = {}
+    every = [c for commitments in mine.values() for c in commitments]
+    for occurrence in occurrences.for_commitments(db.session, every, today - RECENT, today + SOON):
+        found.setdefault(occurrence.commitment_id, []).append(occurrence)
+    result = {}
+    for member in members:
+        if not mine[member.id]:
+            result[member.id] = NOTHING_YET
+            continue
+        young_person = member.young_person
+        theirs = sorted(
+            (o for c in mine[member.id] for o in found.get(c.id, [])), key=lambda o: (o.due_on, o.id)
+        )
+        result[member.id] = {
+            "commitments": mine[member.id],
+            "open": [o for o in theirs if occurrences.open_to_confirm(o, today)],
+            "done": [
+                o
+                for o in theirs
+                if (latest := confirmations.latest(o)) and latest.outcome is ConfirmationOutcome.DONE
+            ],
+            "next": {
+                c.id: schedules.next_due(
+                    schedules.Schedule.from_commitment(c),
+                    today,
+                    born=young_person.date_of_birth,
+                    leap_birthday=young_person.leap_birthday,
+                )
+                for c in mine[member.id]
+            },
+        }
+    return result
 
 
 def card_context(promise, today: date, error: str | None = None) -> dict:

@@ -20,17 +20,20 @@ def _places():
     places = []
     for member in permissions.supporter_memberships(db.session, current_user):
         state = consent.load_state(db.session, member.young_person)
-        sees = consent.may(state, Action.SUPPORTER_SEES_YOUNG_PERSON, today, member=member)
         places.append(
             {
                 "member": member,
                 "name": member.young_person.chosen_name,
                 "may_ask": consent.may(state, Action.ASK_TO_TAKE_PART, today, member=member),
-                "sees": sees,
+                "sees": consent.may(state, Action.SUPPORTER_SEES_YOUNG_PERSON, today, member=member),
                 "participation": state.participation(member),
-                "promises": promises_of(member, today) if sees else None,
             }
         )
+    # What they promised, for everyone they may see now, in one go (one query per young person is
+    # the consent ledger above; the rest does not grow with the number of young people or the history).
+    promised = promises_of([place["member"] for place in places if place["sees"]], today)
+    for place in places:
+        place["promises"] = promised.get(place["member"].id)
     return places
 
 

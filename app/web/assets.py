@@ -14,6 +14,7 @@ from flask import Flask, current_app, url_for
 SHELL_FILES = (
     "css/app.css",
     "js/app.js",
+    "js/offline-queue.js",
     "vendor/htmx.min.js",
     "icons/favicon.svg",
 )

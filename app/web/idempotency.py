@@ -2,8 +2,12 @@
 
 The form sends ``idempotency_key`` (a hidden field made when the page was drawn) or the offline queue
 sends an ``Idempotency-Key`` header. The key is stored, hashed with the account, in the same
-transaction as the effect; a replay returns the stored status, redirect and body. Two copies racing
-on two workers: the UNIQUE key makes the second commit fail, and it answers with the first's outcome.
+transaction as the effect; a replay returns the stored status, redirect and body.
+
+Two copies racing on two workers must not both run the view: the second would find the effect already
+made and answer "This one can't be changed now." On SQLite ``BEGIN IMMEDIATE`` already runs them one
+after the other; on PostgreSQL the second waits on a transaction-scoped advisory lock on the key until
+the first commits, then finds the key and replays. The UNIQUE key stays the last line of defence.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from functools import wraps
 
 from flask import current_app, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -40,6 +44,13 @@ def _replay(found: IdempotencyKey):
     return response
 
 
+def _wait_for_other_copies(stored: str) -> None:
+    """On PostgreSQL, hold the key until this transaction ends: a concurrent copy waits, then replays."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock_id = int.from_bytes(bytes.fromhex(stored[:16]), "big", signed=True)
+        db.session.execute(select(func.pg_advisory_xact_lock(lock_id)))
+
+
 def _find(stored: str) -> IdempotencyKey | None:
     return db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.key == stored))
 
@@ -55,13 +66,15 @@ def idempotent(view):
             db.session.commit()
             return response
         stored = _stored_key(key)
+        _wait_for_other_copies(stored)
         found = _find(stored)
         if found is not None:
             return _replay(found)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code >= 400:
             db.session.rollback()  # a refusal changes nothing; the same key may be tried again
-            return response
+            found = _find(stored)  # unless a copy of this request has stored its answer meanwhile
+            return response if found is None else _replay(found)
         db.session.add(
             IdempotencyKey(
                 key=stored,

@@ -1,10 +1,15 @@
+from datetime import timedelta
+
 from flask import render_template
 from flask_login import current_user
 
-from app.domain import permissions, referrals
+from app.domain import confirmations, permissions, referrals
 from app.domain.schedules import today_in
 from app.extensions import db
+from app.models import utcnow
 from app.youth import bp
+
+NEWS = timedelta(days=60)
 
 
 @bp.get("/")
@@ -18,4 +23,15 @@ def home():
         if referral
         else None
     )
-    return render_template("youth/home.html", young_person=young_person, referral=referral, reply_by=reply_by)
+    news = (
+        len(
+            confirmations.to_answer(
+                db.session, young_person, today_in(young_person.timezone, utcnow()) - NEWS
+            )
+        )
+        if young_person
+        else 0
+    )
+    return render_template(
+        "youth/home.html", young_person=young_person, referral=referral, reply_by=reply_by, news=news
+    )

@@ -8,12 +8,24 @@ Organisation A's policy is the Barking and Dagenham example, which takes self-re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from app.demo_referrals import example_policy
-from app.models import FamilyLink, LinkDetail, LinkKind, Place, Review, ReviewKind, Role
+from app.models import (
+    CommitmentKind,
+    FamilyLink,
+    LinkDetail,
+    LinkKind,
+    Place,
+    PlanStatus,
+    Review,
+    ReviewKind,
+    Role,
+    ScheduleKind,
+    utcnow,
+)
 from tests import factories
 from tests.conftest import sign_in
 from tests.helpers import count_queries
@@ -35,6 +47,9 @@ class World:
     place: object = None
     review: object = None
     link: object = None
+    occurrence: object = None  # due today, promised by the supporter (to young person A's sister)
+    confirmation: object = None  # the supporter's "I did it" on the sister's plan, a minute ago
+    news: object = None  # an "I did it" for young person A to answer
 
 
 @pytest.fixture
@@ -65,6 +80,10 @@ def world(db_session, organisation, other_organisation) -> World:
     )
     db_session.add_all([place, review, link])
     objective = factories.objective(db_session, young_person)
+    occurrence, confirmation = _sisters_plan(db_session, organisation, supporter)
+    # News for A to answer, on a commitment of its own (removing the one above stays a plain removal).
+    letters = factories.commitment(db_session, plan, kind=CommitmentKind.LETTER, description="Letters")
+    news = factories.confirmation(db_session, factories.occurrence(db_session, letters, due_on=date.today()))
     db_session.commit()
     return World(
         young_person=young_person,
@@ -78,7 +97,25 @@ def world(db_session, organisation, other_organisation) -> World:
         place=place,
         review=review,
         link=link,
+        occurrence=occurrence,
+        confirmation=confirmation,
+        news=news,
     )
+
+
+def _sisters_plan(db_session, organisation, supporter):
+    """Young person A's sister takes part, and the same supporter promised her a call: her active plan
+    has one due today and one the supporter has just said they did."""
+    sister = factories.young_person(db_session, organisation=organisation, chosen_name="Kayla")
+    factories.consent_to_contact(db_session, sister)
+    member = factories.supporter_with_account(db_session, sister, supporter=supporter)
+    plan = factories.plan(db_session, sister, status=PlanStatus.ACTIVE)
+    calls = factories.commitment(
+        db_session, plan, supporters=[member], schedule=ScheduleKind.ONCE, starts_on=date.today()
+    )
+    yesterday = factories.occurrence(db_session, calls, due_on=date.today() - timedelta(days=1))
+    confirmation = factories.confirmation(db_session, yesterday, by=supporter, created_at=utcnow())
+    return factories.occurrence(db_session, calls, due_on=date.today()), confirmation
 
 
 def everyone(status):
@@ -160,6 +197,49 @@ ROUTES = {
         only({"supporter"}, status=400),  # no choice sent
     ),
     "supporters.home": ("GET", lambda w: "/supporting/", only({"supporter"})),
+    # "I did it" in one tap: nothing else needs sending.
+    "supporters.confirm": (
+        "POST",
+        lambda w: f"/supporting/occurrences/{w.occurrence.public_id}/confirm",
+        only({"supporter"}, status=303),
+    ),
+    "supporters.undo": (
+        "POST",
+        lambda w: f"/supporting/confirmations/{w.confirmation.public_id}/undo",
+        only({"supporter"}, status=404),  # no occurrence sent
+    ),
+    "supporters.reminders_page": ("GET", lambda w: "/supporting/reminders", only({"supporter"})),
+    # An empty form turns reminders off: that is a valid choice.
+    "supporters.save_reminders": ("POST", lambda w: "/supporting/reminders", only({"supporter"}, status=303)),
+    # No VAPID keys in tests: web push is off, so there is nothing to subscribe to.
+    "supporters.add_push_subscription": (
+        "POST",
+        lambda w: "/supporting/push-subscriptions",
+        only({"supporter"}, status=404),
+    ),
+    "supporters.remove_push_subscription": (
+        "DELETE",
+        lambda w: "/supporting/push-subscriptions",
+        only({"supporter"}, status=400),  # no endpoint sent
+    ),
+    "supporters.remove_push_device": (
+        "POST",
+        lambda w: "/supporting/push-subscriptions/not-one/remove",
+        only({"supporter"}, status=404),
+    ),
+    # The reminder e-mail's one-tap link works without signing in; a token that is not ours is not found.
+    "one_tap.landing": ("GET", lambda w: "/done/not-a-token", everyone(404)),
+    "one_tap.confirm": ("POST", lambda w: "/done/not-a-token", everyone(404)),
+    "supporters.calendar": ("GET", lambda w: "/supporting/calendar", only({"supporter"})),
+    # Makes a private address and shows it once (200); stopping it sends back to the page.
+    "supporters.create_calendar_feed": ("POST", lambda w: "/supporting/calendar", only({"supporter"})),
+    "supporters.revoke_calendar_feed": (
+        "POST",
+        lambda w: "/supporting/calendar/revoke",
+        only({"supporter"}, status=303),
+    ),
+    # The feed needs no sign-in; an unknown (or revoked) address is a 404 for everyone.
+    "calendar_feed.feed": ("GET", lambda w: "/calendar/not-a-real-token.ics", everyone(404)),
     "staff.home": ("GET", lambda w: "/staff/", only(STAFF)),
     "staff.young_person": (
         "GET",
@@ -235,6 +315,11 @@ ROUTES = {
     "youth.people": ("GET", lambda w: "/me/people", only({"young_person"})),
     "youth.suggest": ("GET", lambda w: "/me/people/suggest", only({"young_person"})),
     "youth.plan": ("GET", lambda w: "/me/plan", only({"young_person"})),
+    "youth.answer": (
+        "POST",
+        lambda w: f"/me/confirmations/{w.news.public_id}/answer",
+        only({"young_person"}, status=400),  # no answer sent
+    ),
     "youth.wishes": ("GET", lambda w: "/me/wishes", only({"young_person"})),
     "youth.wish": ("GET", lambda w: f"/me/wishes/{w.objective.public_id}", only({"young_person"})),
     "youth.wish_done": (
@@ -306,6 +391,23 @@ ROUTES = {
         lambda w: f"/staff/young-people/{w.young_person.public_id}/family/links",
         own_staff(400, 403),
     ),
+    # Plan health and the review report: people who review plans, and managers; not the admin.
+    "staff.organisation_health": (
+        "GET",
+        lambda w: "/staff/health",
+        only({"coordinator", "other_coordinator"}),
+    ),
+    "staff.young_person_health": (
+        "GET",
+        lambda w: f"/staff/young-people/{w.young_person.public_id}/health",
+        own_staff(200, 403),
+    ),
+    "staff.review_report": (
+        "GET",
+        lambda w: f"/staff/reviews/{w.review.public_id}/report",
+        own_staff(200, 403),
+    ),
+    "youth.review_words": ("GET", lambda w: "/me/review-words", only({"young_person"})),
     # Last: these remove what the rows above use.
     "staff.remove_family_link": (
         "POST",

@@ -5,6 +5,22 @@ const SHELL = {{ shell_urls|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const CACHE = "shell-" + VERSION;
 
+/* The offline queue (js/offline-queue.js): where the browser has Background Sync, what a supporter
+   did offline is sent even with no page open; open pages are then told, so they update their cards. */
+importScripts({{ url_for("static", filename="js/offline-queue.js")|tojson }});
+
+function tellPages(item, html) {
+  return self.clients.matchAll({ type: "window" }).then((pages) =>
+    pages.forEach((page) =>
+      page.postMessage({ type: self.offlineQueue.SYNC_TAG, account: item.account, target: item.target, html })
+    )
+  );
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.offlineQueue.SYNC_TAG) event.waitUntil(self.offlineQueue.replay(null, tellPages));
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
@@ -61,5 +77,27 @@ self.addEventListener("message", (event) => {
       const fresh = await fetch(OFFLINE_URL, { credentials: "same-origin" });
       if (fresh.ok) await cache.put(OFFLINE_URL, fresh);
     }).catch(() => undefined)
+  );
+});
+
+/* Web push: a reminder arrives encrypted for this browser; show it, and open the supporter's page. */
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data.text() }; }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Lifelong Links", {
+      body: data.body || "",
+      icon: {{ url_for("static", filename="icons/icon-192.png")|tojson }},
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => new URL(client.url).pathname.startsWith("/supporting/"));
+      return open ? open.focus() : self.clients.openWindow("/supporting/");
+    })
   );
 });
