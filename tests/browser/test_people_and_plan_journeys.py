@@ -220,7 +220,7 @@ def _commitments(app, today: date) -> list[dict]:
 
 def _build_the_plan(page, base: str, person, commitments: list[dict], held_on: date) -> None:
     page.goto(f"{base}/staff/young-people/{person.public_id}")
-    page.get_by_role("link", name="The plan").click()
+    page.get_by_role("link", name="The plan", exact=True).click()
     page.wait_for_url(f"{base}/staff/young-people/{person.public_id}/plan")
     expect(page.locator("main")).to_contain_text("No plan yet.")
     assert_accessible(page, "on the plan, before there is one")
