@@ -488,7 +488,9 @@ def test_i_couldnt_this_time_has_no_date_and_keeps_the_reason(db_session, calls)
     assert db_session.get(Occurrence, calls.today.id).status is OccurrenceStatus.COULD_NOT
 
 
-@pytest.mark.parametrize("moved_to", [None, TODAY - timedelta(days=1)])
+@pytest.mark.parametrize(
+    "moved_to", [None, TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=400)]
+)  # no day, the past, the day it is already due, more than a year away
 def test_moving_needs_a_new_day_today_or_later(db_session, calls, moved_to):
     with pytest.raises(ConfirmationRefused) as refused:
         confirmations.confirm(
