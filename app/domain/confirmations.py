@@ -248,21 +248,33 @@ def acknowledge(
     )
 
 
+def _unanswered(young_person: YoungPerson, since: date, *columns):
+    return (
+        select(*columns)
+        .select_from(Confirmation)
+        .join(Occurrence, Confirmation.occurrence_id == Occurrence.id)
+        .join(Commitment, Occurrence.commitment_id == Commitment.id)
+        .join(Plan, Commitment.plan_id == Plan.id)
+        .where(
+            Plan.young_person_id == young_person.id,
+            Confirmation.outcome == ConfirmationOutcome.DONE,
+            Confirmation.undone_at.is_(None),
+            Confirmation.acknowledgement.is_(None),
+            Occurrence.due_on >= since,
+        )
+    )
+
+
+def count_to_answer(session: Session, young_person: YoungPerson, since: date) -> int:
+    """How many are waiting for the young person's answer (one query, for their home page)."""
+    return session.scalar(_unanswered(young_person, since, func.count(Confirmation.id))) or 0
+
+
 def to_answer(session: Session, young_person: YoungPerson, since: date) -> list[Confirmation]:
     """Confirmations of the young person's plans that they have not answered yet, newest first."""
     return list(
         session.scalars(
-            select(Confirmation)
-            .join(Occurrence, Confirmation.occurrence_id == Occurrence.id)
-            .join(Commitment, Occurrence.commitment_id == Commitment.id)
-            .join(Plan, Commitment.plan_id == Plan.id)
-            .where(
-                Plan.young_person_id == young_person.id,
-                Confirmation.outcome == ConfirmationOutcome.DONE,
-                Confirmation.undone_at.is_(None),
-                Confirmation.acknowledgement.is_(None),
-                Occurrence.due_on >= since,
-            )
+            _unanswered(young_person, since, Confirmation)
             .options(
                 selectinload(Confirmation.by_account),
                 selectinload(Confirmation.occurrence)

@@ -1259,3 +1259,26 @@ def test_the_young_person_never_reads_the_name_of_someone_hidden_from_them(app, 
             == "Someone will call you on your birthday, every year."
         )
         assert "Gary" in sentence(only_gary)  # staff see who it was
+
+
+def test_the_young_persons_home_tells_them_there_is_news_until_they_answer(app, db_session, organisation):
+    from datetime import date as day
+
+    from app.models import CaseStatus, PlanStatus
+
+    account = factories.account(db_session, role=Role.YOUNG_PERSON, organisation=organisation)
+    young_person = factories.young_person(
+        db_session, organisation=organisation, account_id=account.id, status=CaseStatus.PLAN_AGREED
+    )
+    nan = factories.network_member(db_session, young_person, name="Nan")
+    plan = factories.plan(db_session, young_person, status=PlanStatus.ACTIVE)
+    call = factories.commitment(db_session, plan, supporters=[nan])
+    done = factories.confirmation(db_session, factories.occurrence(db_session, call, due_on=day.today()))
+    db_session.commit()
+    client = app.test_client()
+    sign_in(client, account)
+    assert "News from your people (1)" in client.get("/me/").get_data(as_text=True)
+    app.config["WTF_CSRF_ENABLED"] = False
+    answered = client.post(f"/me/confirmations/{done.public_id}/answer", data={"happened": "yes"})
+    assert answered.status_code == 303
+    assert "News from your people" not in client.get("/me/").get_data(as_text=True)
