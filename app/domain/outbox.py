@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -65,9 +65,14 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def due_messages(
-    session: Session, now: datetime, limit: int = 50, *, message_id: int | None = None
+    session: Session,
+    now: datetime,
+    limit: int = 50,
+    *,
+    message_id: int | None = None,
+    channel: OutboxChannel = OutboxChannel.EMAIL,
 ) -> list[OutboxMessage]:
-    """Pending e-mails whose time has come, oldest first, locked for this transaction.
+    """Pending messages of one channel whose time has come, oldest first, locked for this transaction.
 
     PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so two workers never pick the same message. SQLite renders
     no lock clause; the transaction's ``BEGIN IMMEDIATE`` already keeps other writers out.
@@ -75,7 +80,7 @@ def due_messages(
     query = (
         select(OutboxMessage)
         .where(
-            OutboxMessage.channel == OutboxChannel.EMAIL,
+            OutboxMessage.channel == channel,
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
@@ -88,8 +93,9 @@ def due_messages(
     return list(session.scalars(query))
 
 
-def _may_send(session: Session, message: OutboxMessage, now: datetime, cache: dict) -> bool:
-    """Ask the ledger: about this young person, and to this supporter if the recipient is one."""
+def may_send(session: Session, message: OutboxMessage, on: date, cache: dict) -> bool:
+    """Ask the ledger: about this young person, and to this supporter if the recipient is one.
+    ``cache`` keeps the answers for one batch (e-mail and push claims share this)."""
     key = (message.young_person_id, message.to_account_id)
     if key not in cache:
         young_person = session.get(YoungPerson, message.young_person_id)
@@ -102,7 +108,7 @@ def _may_send(session: Session, message: OutboxMessage, now: datetime, cache: di
                 )
             )
         state = consent.load_state(session, young_person)
-        cache[key] = consent.may(state, consent.Action.SEND_MESSAGES, now.date(), member=member)
+        cache[key] = consent.may(state, consent.Action.SEND_MESSAGES, on, member=member)
     return cache[key]
 
 
@@ -117,7 +123,7 @@ def claim(
     claimed = []
     allowed: dict[int, bool] = {}
     for message in due_messages(session, now, limit, message_id=message_id):
-        if message.young_person_id is not None and not _may_send(session, message, now, allowed):
+        if message.young_person_id is not None and not may_send(session, message, now.date(), allowed):
             # The young person withdrew: messages about them stop, and are not sent later either.
             message.status = OutboxStatus.CANCELLED
             continue

@@ -25,15 +25,13 @@ from flask import Flask
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from app.domain import consent, outbox
+from app.domain import outbox
 from app.models import (
     Account,
-    NetworkMember,
     OutboxChannel,
     OutboxMessage,
     OutboxStatus,
     PushSubscription,
-    YoungPerson,
     utcnow,
 )
 
@@ -174,35 +172,9 @@ class ClaimedPush:
     attempts: int
 
 
-def _may_send(session: Session, message: OutboxMessage, on, cache: dict) -> bool:
-    """The consent ledger's answer for messages about this young person to this account."""
-    key = (message.young_person_id, message.to_account_id)
-    if key not in cache:
-        young_person = session.get(YoungPerson, message.young_person_id)
-        member = session.scalar(
-            select(NetworkMember).where(
-                NetworkMember.young_person_id == message.young_person_id,
-                NetworkMember.account_id == message.to_account_id,
-            )
-        )
-        state = consent.load_state(session, young_person)
-        cache[key] = consent.may(state, consent.Action.SEND_MESSAGES, on, member=member)
-    return cache[key]
-
-
 def claim(session: Session, now: datetime, limit: int = 50) -> list[ClaimedPush]:
     """Take due push messages for sending, as ``outbox.claim`` does for e-mail. The caller commits."""
-    messages = session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == OutboxChannel.PUSH,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    messages = outbox.due_messages(session, now, limit, channel=OutboxChannel.PUSH)
     subscriptions = {
         s.public_id: s
         for s in session.scalars(
@@ -212,7 +184,9 @@ def claim(session: Session, now: datetime, limit: int = 50) -> list[ClaimedPush]
     claimed, allowed = [], {}
     for message in messages:
         subscription = subscriptions.get(message.to_address)
-        stopped = message.young_person_id is not None and not _may_send(session, message, now.date(), allowed)
+        stopped = message.young_person_id is not None and not outbox.may_send(
+            session, message, now.date(), allowed
+        )
         if subscription is None or subscription.account_id != message.to_account_id or stopped:
             # Withdrawn, or the browser's notifications were turned off: this one never goes.
             message.status = OutboxStatus.CANCELLED
