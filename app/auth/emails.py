@@ -74,32 +74,46 @@ def queue_sign_in_link(session: Session, account: Account, link: str) -> OutboxM
     return queue_email(session, account.email, subject, body, to_account=account)
 
 
-def queue_worried_alert(session: Session, young_person) -> None:
-    """Alert the coordinator. The young person's words stay in the app, never in an e-mail."""
+def _alert_coordinator(session: Session, young_person, words) -> None:
+    """E-mail the young person's coordinator ``words()`` (subject, body), worded in their language.
+
+    Not tied to the young person's consent: a safeguarding alert must go even if they have stopped.
+    """
     coordinator = young_person.coordinator
     if coordinator is None or not coordinator.email:
         return
     with force_locale(coordinator.language or young_person.organisation.default_language or "en"):
-        subject = _("A young person is worried about someone")
-        body = _(
-            "%(name)s has paused contact with someone in their network and would like to talk. "
-            "Please sign in to Lifelong Links to see what they said.",
-            name=young_person.chosen_name,
-        )
-    # Not tied to the young person's consent: a safeguarding alert must go even if they have stopped.
+        subject, body = words()
     queue_email(session, coordinator.email, subject, body, to_account=coordinator)
+
+
+def queue_worried_alert(session: Session, young_person) -> None:
+    """Alert the coordinator. The young person's words stay in the app, never in an e-mail."""
+    _alert_coordinator(
+        session,
+        young_person,
+        lambda: (
+            _("A young person is worried about someone"),
+            _(
+                "%(name)s has paused contact with someone in their network and would like to talk. "
+                "Please sign in to Lifelong Links to see what they said.",
+                name=young_person.chosen_name,
+            ),
+        ),
+    )
 
 
 def queue_suggestion_alert(session: Session, young_person) -> None:
     """Tell the coordinator someone was suggested; who, and what they remember, stays in the app."""
-    coordinator = young_person.coordinator
-    if coordinator is None or not coordinator.email:
-        return
-    with force_locale(coordinator.language or young_person.organisation.default_language or "en"):
-        subject = _("A young person would like to find someone")
-        body = _(
-            "%(name)s has suggested someone they would like to find. "
-            "Please sign in to Lifelong Links to read what they said.",
-            name=young_person.chosen_name,
-        )
-    queue_email(session, coordinator.email, subject, body, to_account=coordinator)
+    _alert_coordinator(
+        session,
+        young_person,
+        lambda: (
+            _("A young person would like to find someone"),
+            _(
+                "%(name)s has suggested someone they would like to find. "
+                "Please sign in to Lifelong Links to read what they said.",
+                name=young_person.chosen_name,
+            ),
+        ),
+    )
