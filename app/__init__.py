@@ -22,6 +22,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.web import i18n
 
     db.init_app(app)
+    from app.web.photo_view import allow_photo_uploads
+
+    allow_photo_uploads(app)  # before CSRF protection, which reads the form first
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -44,12 +47,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.public import bp as public_bp
     from app.staff import bp as staff_bp
     from app.supporters import bp as supporters_bp
+    from app.web.photo_view import bp as photos_bp
     from app.youth import bp as youth_bp
     from app.youth.self_referral import bp as refer_bp
 
     web_session.init_app(app)
-    for blueprint in (public_bp, auth_bp, refer_bp, youth_bp, supporters_bp, staff_bp):
+    for blueprint in (public_bp, auth_bp, refer_bp, youth_bp, supporters_bp, staff_bp, photos_bp):
         app.register_blueprint(blueprint)
+
+    from app import book_text, book_words
+
+    # A page of the journey book reads the same everywhere: when it happened, what it is, its words.
+    app.add_template_global(book_words.when, "entry_when")
+    app.add_template_global(book_words.kind_label, "entry_kind")
+    app.add_template_filter(book_text.render, "book_text")
 
     from app import cli
 

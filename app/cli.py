@@ -51,9 +51,12 @@ def db_check() -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the demo world. Safe to run again: it changes nothing the second time."""
-    from app.demo import load_demo
+    from flask import current_app
 
-    created = load_demo(db.session)
+    from app.demo import load_demo
+    from app.domain import photos
+
+    created = load_demo(db.session, photos.photo_dir(current_app.config))
     db.session.commit()
     click.echo("Demo world loaded." if created else "Demo world already there; nothing changed.")
 
@@ -201,7 +204,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(eligibility_cli)
 
     from app.digest_cli import digest_cli
+    from app.journey_cli import journey_cli
     from app.reminders_cli import reminders_cli
 
     app.cli.add_command(reminders_cli)
     app.cli.add_command(digest_cli)
+    app.cli.add_command(journey_cli)

@@ -43,6 +43,13 @@ WORDINGS = {
             "a visit, and telling us when you've done them. The young person can see what you promised."
         ),
     ),
+    "share_entry": (
+        "1",
+        _l(
+            "The people I tick can see this page of my journey book and its photos. I can untick them at any "
+            "time, and then they can't see it any more."
+        ),
+    ),
     "pr_referral": (
         "1",
         _l("The person or council with parental responsibility agrees to this referral to Lifelong Links."),

@@ -14,15 +14,16 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
+from app.demo_book import load_book
 from app.demo_referrals import example_policy, load_referrals
 from app.demo_story import load_story
 from app.models import (
     Account,
     Acknowledgement,
-    AuthorRole,
     CaseStatus,
     Channel,
     Commitment,
@@ -32,12 +33,8 @@ from app.models import (
     ConsentEvent,
     ConsentKind,
     ContactStatus,
-    DatePrecision,
     Decision,
-    EntryKind,
-    EntryStatus,
     FamilySide,
-    JourneyEntry,
     LegalStatus,
     MemberKind,
     NetworkMember,
@@ -61,6 +58,7 @@ WORDING = {
     "agreement": "I want Lifelong Links to help me find and keep in touch with people who matter to me.",
     "contact_person": "I agree that my coordinator may get in touch with this person.",
     "supporter_participation": "I agree to take part in this young person's Lifelong Links plan.",
+    "sharing": "The people I tick can see this page of my journey book and its photos.",
 }
 
 _OK, _DISPUTED = Acknowledgement.HAPPENED, Acknowledgement.DID_NOT_HAPPEN
@@ -109,30 +107,19 @@ _OCCURRENCES = [
 ]
 
 # title, kind, happened on, date precision, people, body; Sue wrote her memory, Jay wrote the rest
-_JOURNEY = [
-    ("Met Aunt Rose on video for the first time", "milestone", date(2025, 7, 12), "day", ["rose"],
-     "She has the same laugh as me. She showed me the street in Accra where Dad grew up."),
-    ("The first trainer Nan kept", "photo", date(2011, 1, 1), "around_year", ["nan"],
-     "Nan kept my first trainer in her button tin all these years. Photo to add: tiny, red, one star."),
-    ("The pizza we carried home in the rain", "memory", date(2020, 10, 1), "month", ["sue"],
-     "You would carry the pizza box yourself. By the time we got home it was soup. Love, Sue"),
-    ("Conference day", "milestone", date(2025, 8, 2), "day", ["nan", "kayla", "dev", "sue", "okafor", "rose"],
-     "Everyone came. Rose was on the big screen and Nan made us all laugh. We made the plan together."),
-    ("Dev and me at the match", "memory", date(2025, 8, 23), "day", ["dev"],
-     "First match with Dev. We lost 2-1 but the chips were good and he knew all the songs."),
-    ("Jollof, attempt one", "memory", date(2025, 10, 25), "day", ["nan", "biscuit"],
-     "Nan showed me how to do the tomatoes. Too much pepper. Biscuit ate the rice I dropped."),
-]
 # fmt: on
 
 
-def load_demo(session) -> bool:
-    """Add the demo world unless it is already there. Returns True if it was created now."""
+def load_demo(session, photo_dir: Path) -> bool:
+    """Add the demo world unless it is already there. Returns True if it was created now.
+
+    The journey book's pictures are drawn and stored in ``photo_dir`` like any upload.
+    """
     if session.scalar(select(Organisation.id).where(Organisation.slug == MARKER_SLUG)) is not None:
         return False
     riverside, northmoor = _load_organisations(session)
     staff = _load_staff(session, riverside, northmoor)
-    _load_jay(session, riverside, staff, date.today())
+    _load_jay(session, riverside, staff, date.today(), photo_dir)
     load_referrals(session, riverside, northmoor, staff["ola"])
     session.flush()
     return True
@@ -180,7 +167,9 @@ def _load_staff(session, riverside: Organisation, northmoor: Organisation) -> di
     return staff
 
 
-def _load_jay(session, riverside: Organisation, staff: dict[str, Account], today: date) -> None:
+def _load_jay(
+    session, riverside: Organisation, staff: dict[str, Account], today: date, photo_dir: Path
+) -> None:
     jay = YoungPerson(
         organisation=riverside,
         account=Account(role=Role.YOUNG_PERSON, organisation=riverside, display_name="Jay", language="en"),
@@ -202,7 +191,7 @@ def _load_jay(session, riverside: Organisation, staff: dict[str, Account], today
     _load_consent(session, jay, members, staff["priya"])
     commitments = _load_plan(session, jay, members, staff["tom"])
     _load_occurrences(session, commitments, today)
-    _load_journey(session, jay, members)
+    load_book(session, jay, members, photo_dir, _consent)
     load_story(session, jay, members)
 
 
@@ -352,21 +341,3 @@ def _load_occurrences(session, commitments: dict[str, Commitment], today: date) 
             _occurrence(calls, upcoming, "due"),
         ]
     )
-
-
-def _load_journey(session, jay: YoungPerson, members: dict[str, NetworkMember]) -> None:
-    for title, kind, happened_on, precision, people, body in _JOURNEY:
-        by_sue = title.startswith("The pizza")  # accepted by Jay, so it is in the book
-        entry = JourneyEntry(
-            young_person=jay,
-            kind=EntryKind(kind),
-            title=title,
-            body=body,
-            happened_on=happened_on,
-            date_precision=DatePrecision(precision),
-            author=members["sue"].account if by_sue else jay.account,
-            author_role=AuthorRole.SUPPORTER if by_sue else AuthorRole.YOUNG_PERSON,
-            status=EntryStatus.IN_BOOK,
-            people=[members[key] for key in people],
-        )
-        session.add(entry)

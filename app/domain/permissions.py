@@ -5,6 +5,8 @@ A record the actor may not see is reported as missing (the view answers 404), so
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -12,6 +14,8 @@ from app.models import (
     Account,
     Commitment,
     FamilyLink,
+    JourneyEntry,
+    JourneyPhoto,
     NetworkMember,
     Place,
     Plan,
@@ -173,3 +177,21 @@ def who_sees_consent(young_person: YoungPerson) -> list[tuple[str, str | None]]:
         viewers.append(("social_worker", young_person.social_worker.display_name))
     viewers.append(("service_staff", young_person.organisation.name))
     return viewers
+
+
+def journey_entry_for(session: Session, actor: Account, public_id: str) -> JourneyEntry | None:
+    """A journey book entry the actor may see now (``journey.may_see`` is the rule); else None."""
+    from app.domain import journey  # journey's rule reads the ledger, which reads these models
+
+    entry = session.scalar(select(JourneyEntry).where(JourneyEntry.public_id == public_id))
+    if entry is None or not journey.may_see(session, actor, entry, date.today()):
+        return None
+    return entry
+
+
+def journey_photo_for(session: Session, actor: Account, public_id: str) -> JourneyPhoto | None:
+    """A photo of an entry the actor may see now; else None."""
+    photo = session.scalar(select(JourneyPhoto).where(JourneyPhoto.public_id == public_id))
+    if photo is None or journey_entry_for(session, actor, photo.entry.public_id) is None:
+        return None
+    return photo

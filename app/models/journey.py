@@ -73,6 +73,9 @@ class JourneyEntry(PublicIdMixin, CreatedMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
+    # The young person's answer to a supporter's contribution: what they would like changed, and when.
+    young_person_note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
 
     young_person: Mapped[YoungPerson] = relationship()
     author: Mapped[Account | None] = relationship()

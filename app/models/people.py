@@ -66,6 +66,8 @@ class YoungPerson(PublicIdMixin, CreatedMixin, Base):
     placement_address: Mapped[str | None] = mapped_column(Text)
     school: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None]
+    # Set when a care leaver closed their account and we erased what was theirs to erase.
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     account: Mapped[Account | None] = relationship(foreign_keys=[account_id])

@@ -12,4 +12,4 @@ from app.web.qr import qr_svg  # noqa: E402
 
 bp.add_app_template_global(qr_svg)
 
-from app.staff import consent, family, health, network, plan, referrals, story  # noqa: E402, F401
+from app.staff import book, consent, family, health, network, plan, referrals, story  # noqa: E402, F401

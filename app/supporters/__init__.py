@@ -8,4 +8,4 @@ from app.web.guards import require_roles
 bp = Blueprint("supporters", __name__, url_prefix="/supporting")
 require_roles(bp, lambda role: role is Role.SUPPORTER)
 
-from app.supporters import calendar, promises, reminders, views  # noqa: E402, F401
+from app.supporters import book, calendar, promises, reminders, views  # noqa: E402, F401

@@ -41,25 +41,27 @@ def _member(session, name: str) -> NetworkMember:
     return session.scalars(select(NetworkMember).where(NetworkMember.name == name)).one()
 
 
-def test_loading_twice_creates_the_world_once_and_then_changes_nothing(db_session):
+def test_loading_twice_creates_the_world_once_and_then_changes_nothing(db_session, tmp_path):
     empty = _counts(db_session)
-    assert load_demo(db_session) is True
+    assert load_demo(db_session, tmp_path / "photos") is True
     db_session.commit()
     loaded = _counts(db_session)
 
-    assert load_demo(db_session) is False
+    assert load_demo(db_session, tmp_path / "photos") is False
     db_session.commit()
     assert _counts(db_session) == loaded
     filled = {name for name, count in loaded.items() if count > empty[name]}
     assert filled >= {
         "organisations", "accounts", "young_people", "network_members", "objectives", "consent_events",
         "plans", "commitments", "commitment_supporters", "occurrences", "confirmations",
-        "journey_entries", "journey_entry_people",
+        "journey_entries", "journey_entry_people", "journey_photos",
     }  # fmt: skip
+    # The book's pictures are stored like any upload: once, cleaned, under random names.
+    assert len(list((tmp_path / "photos").iterdir())) == loaded["journey_photos"] == 4
 
 
-def test_the_world_is_the_one_in_demo_md(db_session):
-    load_demo(db_session)
+def test_the_world_is_the_one_in_demo_md(db_session, tmp_path):
+    load_demo(db_session, tmp_path / "photos")
     db_session.commit()
     today = date.today()
 
@@ -113,8 +115,8 @@ def test_the_world_is_the_one_in_demo_md(db_session):
     assert db_session.scalars(due_this_week).first() is not None
 
 
-def test_no_one_is_contacted_without_consent_and_the_do_not_contact_person_never_is(db_session):
-    load_demo(db_session)
+def test_no_one_is_contacted_without_consent_and_the_do_not_contact_person_never_is(db_session, tmp_path):
+    load_demo(db_session, tmp_path / "photos")
     db_session.commit()
     jay = _young_person(db_session, "Jay")
     scopes = {
@@ -134,8 +136,8 @@ def test_no_one_is_contacted_without_consent_and_the_do_not_contact_person_never
     assert f"member:{_member(db_session, 'Gary').public_id}" not in scopes[ConsentKind.CONTACT_PERSON]
 
 
-def test_every_contact_detail_is_fictional(db_session):
-    load_demo(db_session)
+def test_every_contact_detail_is_fictional(db_session, tmp_path):
+    load_demo(db_session, tmp_path / "photos")
     db_session.commit()
     emails = [*db_session.scalars(select(Account.email)), *db_session.scalars(select(Organisation.email))]
     phones = [*db_session.scalars(select(Account.phone)), *db_session.scalars(select(Organisation.phone))]

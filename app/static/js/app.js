@@ -18,6 +18,8 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
+    // A form that downloads a file leaves the page where it is: its button must work again.
+    if (form.hasAttribute("data-download")) return;
     // After this tick, so the tapped button's own name and value still go with the form.
     window.setTimeout(() => {
       form.querySelectorAll("button[type='submit'], button:not([type])").forEach((button) => {
