@@ -275,11 +275,9 @@ class _Found:
             return _("Your referral to Lifelong Links")
         if event.kind is ConsentKind.SHARING and event.scope.count(":") >= 2:
             _word, entry_id, audience = event.scope.split(":", 2)
-            return _(
-                "Sharing “%(title)s” with %(name)s",
-                title=self.titles.get(entry_id, _("a page of your book")),
-                name=self.audiences.get(audience, _("someone")),
-            )
+            page, someone = _("a page of your book"), _("someone")
+            title, name = self.titles.get(entry_id, page), self.audiences.get(audience, someone)
+            return _("Sharing “%(title)s” with %(name)s", title=title, name=name)
         return self.audiences.get(event.scope, _("someone"))
 
     def _person(self, member) -> dict:

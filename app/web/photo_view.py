@@ -47,3 +47,18 @@ def allow_photo_uploads(app) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if getattr(view, "accepts_photos", False) and current_user.is_authenticated:
             request.max_content_length = UPLOAD_REQUEST_LIMIT
+
+    @app.after_request
+    def tell_upload_script_where_to_go(response):
+        # upload.js sends photo forms with XMLHttpRequest, which would follow a redirect itself and use
+        # up the flash message meant for the page it opens next: it is told where to go instead.
+        view = app.view_functions.get(request.endpoint or "")
+        if (
+            getattr(view, "accepts_photos", False)
+            and request.headers.get("X-Upload") == "1"
+            and response.status_code in (302, 303)
+        ):
+            response.headers["X-Upload-Location"] = response.headers.pop("Location")
+            response.status_code = 200
+            response.set_data(b"")
+        return response

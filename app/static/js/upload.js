@@ -30,28 +30,41 @@
       event.preventDefault();
       var button = form.querySelector("button[type=submit], button:not([type])");
       var request = new XMLHttpRequest();
+      var quarter = 0;
       request.open("POST", form.action);
       request.setRequestHeader("Accept", "text/html");
+      request.setRequestHeader("X-Upload", "1");
       request.upload.addEventListener("progress", function (progress) {
         if (progress.lengthComputable) {
           var percent = Math.round((progress.loaded / progress.total) * 100);
-          say(text.getAttribute("data-sending").replace("{percent}", percent), percent);
+          bar.value = percent;
+          // Words only every quarter, so a screen reader is not talking all the way through.
+          if (Math.floor(percent / 25) !== quarter) {
+            quarter = Math.floor(percent / 25);
+            say(text.getAttribute("data-sending").replace("{percent}", percent), percent);
+          }
         }
       });
       request.addEventListener("load", function () {
         if (request.status < 400) {
-          window.location.assign(request.responseURL || form.action);
+          window.location.assign(request.getResponseHeader("X-Upload-Location") || request.responseURL || form.action);
           return;
         }
         // The server drew the form again with the words kept and what went wrong: show that page.
         var page = new DOMParser().parseFromString(request.responseText, "text/html");
         var main = page.querySelector("main");
-        if (main) {
+        if (main && main.querySelector("form[data-upload]")) {
           document.querySelector("main").replaceWith(main);
           var summary = document.getElementById("error-summary");
           if (summary) summary.focus();
           document.querySelectorAll("form[data-upload]").forEach(setup);
         } else {
+          // Not our form (open too long, or something broke): keep the words, and take a fresh token
+          // from the page that came back so that trying again works.
+          var fresh = page.querySelector("meta[name=csrf-token]");
+          var token = form.querySelector("input[name=csrf_token]");
+          if (fresh && token) token.value = fresh.getAttribute("content");
+          if (button) button.disabled = false;
           say(text.getAttribute("data-failed"), null);
         }
       });
