@@ -305,3 +305,13 @@ def snapshot(session, young_person: YoungPerson, occasion=None, **values):
             young_person_id=young_person.id, occasion=occasion or SnapshotOccasion.REFERRAL, **values
         ),
     )
+
+
+def taking_part(session, organisation: Organisation, account: Account, coordinator: Account, **values):
+    """A young person with their own account and coordinator, taking part (PR consent and agreement)."""
+    values.setdefault("chosen_name", "Jay")
+    person = young_person(
+        session, organisation=organisation, account_id=account.id, coordinator_id=coordinator.id, **values
+    )
+    consent_to_contact(session, person)
+    return person

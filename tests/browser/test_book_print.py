@@ -42,14 +42,7 @@ def jpeg(width: int, height: int, colour: str) -> bytes:
 @pytest.fixture
 def jay(app, live_server, db_session, organisation, coordinator, young_person_account):
     app.config["BASE_URL"] = live_server.url
-    person = factories.young_person(
-        db_session,
-        organisation=organisation,
-        chosen_name="Jay",
-        account_id=young_person_account.id,
-        coordinator_id=coordinator.id,
-    )
-    factories.consent_to_contact(db_session, person)
+    person = factories.taking_part(db_session, organisation, young_person_account, coordinator)
     directory = photos.photo_dir(app.config)
 
     def add(title, kind, when=None, precision=DatePrecision.DAY, body="", pictures=()):

@@ -66,14 +66,7 @@ class Book:
 def book(app, db_session, organisation) -> Book:
     coordinator = factories.account(db_session, role=Role.COORDINATOR, organisation=organisation)
     own = factories.account(db_session, role=Role.YOUNG_PERSON, organisation=organisation)
-    young_person = factories.young_person(
-        db_session,
-        organisation=organisation,
-        account_id=own.id,
-        coordinator_id=coordinator.id,
-        chosen_name="Jay",
-    )
-    factories.consent_to_contact(db_session, young_person)
+    young_person = factories.taking_part(db_session, organisation, own, coordinator)
     nan = factories.supporter_with_account(db_session, young_person, name="Nan")
     uncle = factories.supporter_with_account(db_session, young_person, name="Uncle Ray")
     db_session.commit()

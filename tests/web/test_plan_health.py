@@ -67,14 +67,7 @@ def cells(row) -> list[str]:
 
 @pytest.fixture
 def jay(db_session, organisation, coordinator, young_person_account):
-    person = factories.young_person(
-        db_session,
-        organisation=organisation,
-        chosen_name="Jay",
-        account_id=young_person_account.id,
-        coordinator_id=coordinator.id,
-    )
-    factories.consent_to_contact(db_session, person)
+    person = factories.taking_part(db_session, organisation, young_person_account, coordinator)
     db_session.commit()
     return person
 
