@@ -180,10 +180,7 @@ def who_may_close(young_person: YoungPerson, today: date) -> bool:
 
 def explain(young_person: YoungPerson) -> list[Explanation]:
     """Each thing erased or kept, once, in the reader's language: erased first, then kept."""
-    decisions: list[Decision] = []
-    for decision in DECISIONS.values():
-        if all(decision is not seen for seen in decisions):
-            decisions.append(decision)
+    decisions = list(dict.fromkeys(DECISIONS.values()))  # each said once, in the order first named
     if young_person.account is None:
         decisions = [decision for decision in decisions if decision is not _ACCOUNT]
     lines = [Explanation(str(d.what), str(d.reason), d.action) for d in decisions]

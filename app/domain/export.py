@@ -152,15 +152,8 @@ class _Found:
         self.shown = permissions.people_shown_to_young_person(young_person)
         self.shown_ids = {member.id for member in self.shown}
         self.book = journey.book(session, young_person, order="memory")
-        asked_to_change = select(JourneyEntry).where(
-            JourneyEntry.young_person_id == young_person.id,
-            JourneyEntry.status == EntryStatus.CHANGE_ASKED,
-            JourneyEntry.deleted_at.is_(None),
-        )
-        self.waiting = journey.waiting(session, young_person) + list(
-            session.scalars(
-                asked_to_change.options(selectinload(JourneyEntry.photos), selectinload(JourneyEntry.people))
-            )
+        self.waiting = journey.waiting(
+            session, young_person, (EntryStatus.AWAITING_YOUNG_PERSON, EntryStatus.CHANGE_ASKED)
         )
         self.deleted = [  # a memory they said no to is the supporter's, not theirs
             e for e in journey.recently_deleted(session, young_person) if e.status is not EntryStatus.DECLINED

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -128,7 +128,6 @@ def may_see(session: Session, actor: Account, entry: JourneyEntry, on: date) -> 
         return False
     if actor.id == young_person.account_id:
         return entry.status is not EntryStatus.DECLINED
-    state = None
     if actor.is_staff:
         if actor.id != young_person.coordinator_id or not _in_book(entry):
             return False
@@ -191,15 +190,23 @@ def shared_book(state: ConsentState, entries: list[JourneyEntry], audience: str,
     return [e for e in entries if consent.may(state, Action.SHARE, on, item=share_scope(e, audience))]
 
 
-def waiting(session: Session, young_person: YoungPerson) -> list[JourneyEntry]:
-    """Supporters' memories waiting for the young person to decide."""
-    return list(
-        session.scalars(
-            _entries(session, young_person)
-            .where(
-                JourneyEntry.status == EntryStatus.AWAITING_YOUNG_PERSON, JourneyEntry.deleted_at.is_(None)
-            )
-            .order_by(JourneyEntry.created_at)
+def waiting(
+    session: Session, young_person: YoungPerson, statuses=(EntryStatus.AWAITING_YOUNG_PERSON,)
+) -> list[JourneyEntry]:
+    """Supporters' memories waiting for the young person to decide (or, with ``statuses``, for a change)."""
+    query = _entries(session, young_person).where(
+        JourneyEntry.status.in_(statuses), JourneyEntry.deleted_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(JourneyEntry.created_at)))
+
+
+def waiting_count(session: Session, young_person: YoungPerson) -> int:
+    """How many memories wait for the young person: one count, for the book's front page."""
+    return session.scalar(
+        select(func.count(JourneyEntry.id)).where(
+            JourneyEntry.young_person_id == young_person.id,
+            JourneyEntry.status == EntryStatus.AWAITING_YOUNG_PERSON,
+            JourneyEntry.deleted_at.is_(None),
         )
     )
 

@@ -181,17 +181,17 @@ def who_sees_consent(young_person: YoungPerson) -> list[tuple[str, str | None]]:
 
 def journey_entry_for(session: Session, actor: Account, public_id: str) -> JourneyEntry | None:
     """A journey book entry the actor may see now (``journey.may_see`` is the rule); else None."""
-    from app.domain import journey  # journey's rule reads the ledger, which reads these models
-
     entry = session.scalar(select(JourneyEntry).where(JourneyEntry.public_id == public_id))
-    if entry is None or not journey.may_see(session, actor, entry, date.today()):
-        return None
-    return entry
+    return entry if entry is not None and _may_see_entry(session, actor, entry) else None
 
 
 def journey_photo_for(session: Session, actor: Account, public_id: str) -> JourneyPhoto | None:
     """A photo of an entry the actor may see now; else None."""
     photo = session.scalar(select(JourneyPhoto).where(JourneyPhoto.public_id == public_id))
-    if photo is None or journey_entry_for(session, actor, photo.entry.public_id) is None:
-        return None
-    return photo
+    return photo if photo is not None and _may_see_entry(session, actor, photo.entry) else None
+
+
+def _may_see_entry(session: Session, actor: Account, entry: JourneyEntry) -> bool:
+    from app.domain import journey  # journey's rule reads the ledger, which reads these models
+
+    return journey.may_see(session, actor, entry, date.today())

@@ -37,7 +37,7 @@ def book():
         "youth/book/timeline.html",
         entries=journey.book(db.session, young_person, order),
         order=order,
-        waiting=len(journey.waiting(db.session, young_person)),
+        waiting=journey.waiting_count(db.session, young_person),
     )
 
 
@@ -138,11 +138,8 @@ def deleted_entries():
 @bp.post("/book/<public_id>/restore")
 @idempotent
 def restore_entry(public_id: str):
-    young_person = me()
-    found = next(
-        (e for e in journey.recently_deleted(db.session, young_person) if e.public_id == public_id), None
-    )
-    if found is None:
+    found = own_entry(public_id, in_book=False)
+    if found.deleted_at is None:
         abort(404)
     journey.restore(db.session, found, actor=current_user)
     flash(_("It's back in your book."), "success")

@@ -22,17 +22,14 @@ NOTE_LENGTH = 1000
 def share_entry(public_id: str):
     young_person = me()
     found = own_entry(public_id)
-    state = consent.load_state(db.session, young_person)
-    if not consent.may(state, consent.Action.TAKE_PART, utcnow().date()):
+    state, now = consent.load_state(db.session, young_person), utcnow()
+    if not consent.may(state, consent.Action.TAKE_PART, now.date()):
         abort(403)  # paused: nobody else sees anything until they start again
     journey.set_sharing(
-        db.session, state, found, request.form.getlist("audience"), actor=current_user, now=utcnow()
+        db.session, state, found, request.form.getlist("audience"), actor=current_user, now=now
     )
-    names = [
-        a.name
-        for a in journey.audiences(state, utcnow().date())
-        if a.key in journey.shared_with(state, found)
-    ]
+    shared = journey.shared_with(state, found)
+    names = [audience.name for audience in journey.audiences(state, now.date()) if audience.key in shared]
     if names:
         flash(_("Saved. %(names)s can see this now.", names=", ".join(names)), "success")
     else:
