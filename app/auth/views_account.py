@@ -13,7 +13,13 @@ from wtforms.validators import DataRequired, Length
 
 from app.auth import bp, emails
 from app.auth.passkey_http import credential_from_request, finished, options_response, refused
-from app.auth.web_session import browser_key, current_user_session, is_fresh, relying_party
+from app.auth.web_session import (
+    browser_key,
+    confirm_unless_fresh,
+    current_user_session,
+    is_fresh,
+    relying_party,
+)
 from app.domain import audit, passkeys, sessions
 from app.extensions import db
 from app.models import AuditEvent, Passkey, utcnow
@@ -47,12 +53,6 @@ def _own_passkey(public_id: str) -> Passkey:
     if passkey is None:
         abort(404)
     return passkey
-
-
-def _needs_fresh_sign_in():
-    if not is_fresh():
-        return redirect(url_for("auth.confirm", next=url_for("auth.passkeys")), code=303)
-    return None
 
 
 @bp.get("/account/passkeys", endpoint="passkeys")
@@ -90,7 +90,7 @@ def rename_passkey(public_id: str):
 @login_required
 def remove_passkey(public_id: str):
     passkey = _own_passkey(public_id)
-    if (response := _needs_fresh_sign_in()) is not None:
+    if (response := confirm_unless_fresh(url_for("auth.passkeys"))) is not None:
         return response
     account = current_user._get_current_object()
     if len(account.passkeys) == 1 and request.form.get("confirm_last") != "yes":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, g, session, url_for
+from flask import Flask, current_app, g, redirect, session, url_for
 from flask_login import login_user, logout_user
 
 from app.domain import sessions
@@ -54,6 +54,13 @@ def current_user_session():
 def is_fresh() -> bool:
     user_session = current_user_session()
     return user_session is not None and sessions.is_fresh(user_session, utcnow())
+
+
+def confirm_unless_fresh(next_url: str):
+    """None after a sign-in in the last few minutes; otherwise the way to confirm it's them, then back."""
+    if is_fresh():
+        return None
+    return redirect(url_for("auth.confirm", next=next_url), code=303)
 
 
 def load_account(public_id: str) -> Account | None:

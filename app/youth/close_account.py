@@ -6,14 +6,14 @@ ticked "I understand". A child in care is told kindly why their account stays op
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, session, url_for
+from flask import abort, current_app, make_response, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from app.auth.web_session import is_fresh
+from app.auth.web_session import confirm_unless_fresh
 from app.domain import erasure, photos, schedules
 from app.extensions import db
 from app.models import utcnow
@@ -32,10 +32,6 @@ def _may_close(young_person) -> bool:
     return erasure.who_may_close(young_person, schedules.today_in(young_person.timezone, utcnow()))
 
 
-def _confirm_first():
-    return redirect(url_for("auth.confirm", next=url_for("youth.close_account")), code=303)
-
-
 def _page(young_person, form: CloseAccountForm, allowed: bool, status: int = 200):
     return render_template(
         "youth/close_account.html",
@@ -50,8 +46,8 @@ def _page(young_person, form: CloseAccountForm, allowed: bool, status: int = 200
 def close_account():
     young_person = me()
     allowed = _may_close(young_person)
-    if allowed and not is_fresh():
-        return _confirm_first()
+    if allowed and (response := confirm_unless_fresh(url_for("youth.close_account"))) is not None:
+        return response
     return _page(young_person, CloseAccountForm(), allowed)
 
 
@@ -60,8 +56,8 @@ def close_account_confirm():
     young_person = me()
     if not _may_close(young_person):
         abort(403)
-    if not is_fresh():
-        return _confirm_first()
+    if (response := confirm_unless_fresh(url_for("youth.close_account"))) is not None:
+        return response
     form = CloseAccountForm()
     if not form.validate():
         return _page(young_person, form, allowed=True, status=400)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import current_app, redirect, render_template, send_file, url_for
+from flask import current_app, render_template, send_file, url_for
 from flask_login import current_user
 
-from app.auth.web_session import is_fresh
+from app.auth.web_session import confirm_unless_fresh
 from app.domain import audit, export, journey, photos
 from app.domain.schedules import today_in
 from app.extensions import db
@@ -21,15 +21,9 @@ from app.youth import bp
 from app.youth.choices import me
 
 
-def _needs_fresh_sign_in():
-    if not is_fresh():
-        return redirect(url_for("auth.confirm", next=url_for("youth.download")), code=303)
-    return None
-
-
 @bp.get("/book/download")
 def download():
-    if (response := _needs_fresh_sign_in()) is not None:
+    if (response := confirm_unless_fresh(url_for("youth.download"))) is not None:
         return response
     entries = journey.book(db.session, me())
     return render_template(
@@ -39,7 +33,7 @@ def download():
 
 @bp.post("/book/download")
 def download_zip():
-    if (response := _needs_fresh_sign_in()) is not None:
+    if (response := confirm_unless_fresh(url_for("youth.download"))) is not None:
         return response
     young_person, now = me(), utcnow()
     # On disk, not in memory: with a few hundred photos the ZIP can be tens of megabytes.
