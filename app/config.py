@@ -15,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-never-use-in-production"  # noqa: S105 - refused in production below
 LANGUAGES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
 RTL_LANGUAGES = frozenset({"ar"})
+# The locale used for formatting: English dates and numbers are written the British way.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def format_locale(language: str) -> str:
+    """The locale to format dates and numbers in, for a page or message in ``language``."""
+    return FORMAT_LOCALES.get(language, language)
 
 
 class ConfigError(RuntimeError):

@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.config import format_locale
 from app.domain import plan_health
 from app.domain.outbox import queue_email
 from app.domain.schedules import today_in
 from app.models import Account, Organisation, OutboxMessage, Role
 from app.plan_words import kind_label
-from app.web.i18n import FORMAT_LOCALES
 
 digest_cli = AppGroup("digest", help="The coordinators' weekly digest (run weekly by cron).")
 
@@ -60,7 +60,7 @@ def _line(lapse: plan_health.Lapse) -> str:
 def compose(coordinator: Account, lapses: list[plan_health.Lapse], link: str) -> tuple[str, str]:
     """The subject and body, in the coordinator's language (or their service's)."""
     language = coordinator.language or coordinator.organisation.default_language or "en"
-    with force_locale(FORMAT_LOCALES.get(language, language)):  # English dates the British way
+    with force_locale(format_locale(language)):
         subject = _("Lifelong Links: promises to follow up this week")
         lines = "\n".join(f"- {_line(lapse)}" for lapse in lapses)
         body = _(

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import book_words
 from app.book_text import render
-from app.config import RTL_LANGUAGES
+from app.config import RTL_LANGUAGES, format_locale
 from app.domain import consent, journey, network, permissions, photos, plans, reviews
 from app.domain.schedules import today_in
 from app.models import (
@@ -77,7 +77,6 @@ TABLES: dict[str, str] = {
     "outbox_messages": NOT_INCLUDED + "copies of e-mails and notifications to you and your supporters: "
     "they hold other people's e-mail addresses, and what they say is already here",
 }
-FORMAT_LOCALES = {"en": "en_GB"}  # as app.web.i18n: English dates are written the British way
 
 
 def build_zip(
@@ -87,7 +86,7 @@ def build_zip(
 
     A photo whose file is missing is left out and listed in data.json: one lost file never stops it.
     """
-    with force_locale(FORMAT_LOCALES.get(language, language)):
+    with force_locale(format_locale(language)):
         made_on = today_in(young_person.timezone, now)
         found = _Found(session, young_person)
         stamp = _local(now, young_person.timezone).timetuple()[:6]

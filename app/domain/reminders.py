@@ -28,6 +28,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.config import format_locale
 from app.domain import consent, occurrences, one_tap, outbox, push, schedules
 from app.models import (
     Account,
@@ -194,10 +195,6 @@ def language_of(account: Account, young_person: YoungPerson) -> str:
     return account.language or young_person.organisation.default_language or "en"
 
 
-def _locale(language: str) -> str:
-    return {"en": "en_GB"}.get(language, language)  # English dates the British way, as on the pages
-
-
 def what_is_due(commitment: Commitment) -> str:
     return kind_label(commitment)
 
@@ -288,7 +285,7 @@ def queue_due(session: Session, now: datetime, *, secret: str, push_ready: bool)
     )
     for due in sorted(found, key=lambda d: d.dedupe_key):  # the same order in every copy
         choice = due.choice
-        with force_locale(_locale(language_of(due.account, due.young_person))):
+        with force_locale(format_locale(language_of(due.account, due.young_person))):
             if choice.by_email and due.account.email and due.dedupe_key not in existing:
                 zone = supporter_zone(due.account, due.young_person)
                 link = one_tap.link(secret, due.occurrence, due.account, zone)

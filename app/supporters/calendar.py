@@ -29,13 +29,13 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app.config import format_locale
 from app.domain import calendar_feed, schedules
 from app.domain.tokens import hash_token
 from app.extensions import db, limiter
 from app.models import Account, utcnow
 from app.plan_words import kind_label
 from app.supporters import bp
-from app.web.i18n import FORMAT_LOCALES
 from app.web.urls import absolute_url
 
 # A phone's calendar fetches every few minutes to every few hours; a calendar service fetches for
@@ -108,7 +108,7 @@ def _feed_key() -> str:
 
 def _locale(account: Account) -> str:
     language = account.language if account.language in current_app.config["LANGUAGES"] else "en"
-    return FORMAT_LOCALES.get(language, language)
+    return format_locale(language)
 
 
 def _events(account: Account, now) -> list[calendar_feed.Event]:

@@ -31,6 +31,7 @@ from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.config import format_locale
 from app.domain import one_tap, push, reminders
 from app.extensions import db, limiter
 from app.models import utcnow
@@ -194,7 +195,7 @@ def _in_their_language(found: one_tap.OneTap, template: str, **values):
         **values,
     }
     if language in current_app.config["LANGUAGES"]:
-        with force_locale({"en": "en_GB"}.get(language, language)):
+        with force_locale(format_locale(language)):
             return render_template(template, **context)
     return render_template(template, **context)
 

@@ -10,17 +10,13 @@ from flask import Flask, current_app, request
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 
-from app.config import RTL_LANGUAGES
+from app.config import RTL_LANGUAGES, format_locale
 
 LANGUAGE_COOKIE = "lang"
 
 
 def supported() -> dict[str, str]:
     return current_app.config["LANGUAGES"]
-
-
-# The locale used for formatting: English dates and numbers are written the British way.
-FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def choose_language() -> str:
@@ -36,7 +32,7 @@ def choose_language() -> str:
 
 def select_language() -> str:
     language = choose_language()
-    return FORMAT_LOCALES.get(language, language)
+    return format_locale(language)
 
 
 def select_timezone() -> str | None:
