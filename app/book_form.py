@@ -16,10 +16,8 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     RadioField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -27,6 +25,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.domain import photos
 from app.domain.journey import MAX_PHOTOS, Draft
 from app.models import DatePrecision, EntryKind
+from app.web.forms import Checkboxes
 
 KIND_CHOICES = [
     SelectChoice(EntryKind.MEMORY.value, _l("A memory")),
@@ -36,11 +35,6 @@ KIND_CHOICES = [
     SelectChoice(EntryKind.LETTER.value, _l("A letter")),
     SelectChoice(EntryKind.QUOTE.value, _l("Something someone said")),
 ]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class EntryForm(FlaskForm):
@@ -60,7 +54,7 @@ class EntryForm(FlaskForm):
     month = StringField(_l("Month"), validators=[Optional()])
     year = StringField(_l("Year"))
     around = BooleanField(_l("I'm not sure of the year: it was around then"))
-    people = CheckboxesField(_l("Who is in it?"), choices=[], validate_choice=True)
+    people = Checkboxes(_l("Who is in it?"), choices=[], validate_choice=True)
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": photos.ACCEPTED_TYPES})
     version = HiddenField()
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import ScheduleKind
 from app.plan_words import KIND_LABELS
-from app.web.forms import DateText
+from app.web.forms import Checkboxes, DateText
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
 SCHEDULE_CHOICES = [
@@ -28,7 +27,7 @@ NOT_A_SUPPORTER = _l(
 )
 
 
-class SupporterChoice(SelectMultipleField):
+class SupporterChoice(Checkboxes):
     """Checkboxes of the people who may be chosen; anyone else gets a plain message."""
 
     def pre_validate(self, form) -> None:
@@ -53,8 +52,6 @@ class CommitmentForm(FlaskForm):
     supporters = SupporterChoice(
         _l("Who"),
         choices=[],
-        option_widget=CheckboxInput(),
-        widget=ListWidget(prefix_label=False),
         validators=[InputRequired(message=_l("Choose at least one person"))],
     )
     description = TextAreaField(

@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.domain import network, permissions, plans, reviews
 from app.extensions import db
@@ -20,7 +19,7 @@ from app.models import ReviewKind
 from app.plan_words import sentence
 from app.staff import bp
 from app.staff.lookup import young_person_or_404
-from app.web.forms import DateText
+from app.web.forms import Checkboxes, DateText
 
 YEAR = [Optional(), NumberRange(min=1900, max=2200, message=_l("Enter a year, for example 2015"))]
 
@@ -30,9 +29,7 @@ class PlaceForm(FlaskForm):
     from_year = IntegerField(_l("From (year)"), validators=YEAR)
     to_year = IntegerField(_l("Until (year)"), validators=YEAR)
     note = TextAreaField(_l("What the young person remembers"), validators=[Optional(), Length(max=2000)])
-    people = SelectMultipleField(
-        _l("Who was there"), choices=[], option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
-    )
+    people = Checkboxes(_l("Who was there"), choices=[])
 
 
 class ReviewForm(FlaskForm):

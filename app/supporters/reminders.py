@@ -27,9 +27,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import BooleanField, SelectMultipleField
+from wtforms import BooleanField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import format_locale
 from app.domain import one_tap, push, reminders
@@ -37,6 +36,7 @@ from app.extensions import db, limiter
 from app.models import utcnow
 from app.plan_words import kind_label
 from app.supporters import bp
+from app.web.forms import Checkboxes
 
 ONE_TAP_LIMIT_PER_IP = "10 per minute; 60 per hour"
 
@@ -49,11 +49,8 @@ def _day_label(days: int) -> str:
     return ngettext("%(num)d day before", "%(num)d days before", days)
 
 
-class DaysField(SelectMultipleField):
+class DaysField(Checkboxes):
     """Checkboxes for the days; anything else sent is an error in our own (translated) words."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
     def process_formdata(self, valuelist):
         self.data, self.unreadable = [], False

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class DateText(StringField):
@@ -33,3 +34,10 @@ class DateText(StringField):
         if not 1900 <= self.date.year <= 2200:  # a typing slip, not a real date; callers check the future
             self.date = None
             raise ValidationError(str(self.invalid_message))
+
+
+class Checkboxes(SelectMultipleField):
+    """Several answers to one question: a list of checkboxes, each with its label after it."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
