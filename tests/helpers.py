@@ -99,3 +99,17 @@ class PageClient:
         }
         values.update(data)
         return self.client.post(form["action"], data=values, headers=headers or {})
+
+
+def phone_of(app, account) -> PageClient:
+    """A test client of its own (someone's own phone), signed in as ``account``."""
+    from tests.conftest import sign_in  # conftest imports this module
+
+    client = PageClient(app.test_client())
+    sign_in(client, account)
+    return client
+
+
+def text(node) -> str:
+    """The words of one part of a page ("" when it is not there)."""
+    return node.get_text(" ", strip=True) if node is not None else ""

@@ -23,21 +23,10 @@ from app.models import (
     SafetyStatus,
 )
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient, count_queries
+from tests.helpers import PageClient, count_queries, phone_of, text
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
-
-
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
-
-
-def phone_of(app, account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
 
 
 @pytest.fixture

@@ -25,21 +25,10 @@ from app.models import (
     utcnow,
 )
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient
+from tests.helpers import PageClient, phone_of, text
 
 PAGE = "/me/account/close"
 PHOTO = f"{7:032x}.jpg"
-
-
-def phone_of(app, account: Account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
-
-
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
 
 
 def section_after(soup: BeautifulSoup, heading: str) -> list[str]:

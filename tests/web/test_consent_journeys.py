@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from app.domain import invitations
 from app.mailer import send_pending
 from app.models import (
-    Account,
     AuditEvent,
     Channel,
     ConsentEvent,
@@ -31,8 +30,7 @@ from app.models import (
 )
 from app.models.auth import Invitation
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient, count_queries
+from tests.helpers import PageClient, count_queries, phone_of, text
 from tests.mail import Inbox, MailServer
 
 NEUTRAL = "There's nothing to show here right now."
@@ -41,17 +39,6 @@ INVITATION_LINK = re.compile(r"/invitation/([A-Za-z0-9_-]+)")
 
 
 # People and their phones
-
-
-def phone_of(app, account: Account) -> PageClient:
-    """A test client of its own, signed in as ``account``."""
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
-
-
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
 
 
 def page_text(response) -> str:

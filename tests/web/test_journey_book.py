@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from app.domain import photos
 from app.models import (
-    Account,
     AuthorRole,
     ConsentEvent,
     ConsentKind,
@@ -28,16 +27,9 @@ from app.models import (
     Role,
 )
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient
+from tests.helpers import PageClient, phone_of
 
 GPS = 0x8825
-
-
-def phone_of(app, account: Account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
 
 
 def jpeg_with_location(size=(64, 48)) -> bytes:

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 
 from app.domain import schedules
 from app.models import (
-    Account,
     CommitmentKind,
     ConsentKind,
     ContactLogEntry,
@@ -44,20 +43,10 @@ from app.models import (
 )
 from tests import factories
 from tests.conftest import sign_in
-from tests.helpers import PageClient, count_queries
+from tests.helpers import PageClient, count_queries, phone_of, text
 
 NOT_A_SUPPORTER = "Only people the young person agreed to contact, checked safe, who said yes to taking part."
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def phone_of(app, account: Account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
-
-
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
 
 
 def soup_of(response) -> BeautifulSoup:

@@ -29,8 +29,7 @@ from app.models import (
 )
 from app.youth.review_words import WORDS_LENGTH
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient, count_queries
+from tests.helpers import count_queries, phone_of, text
 
 READERS = [Role.COORDINATOR, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER]
 
@@ -47,18 +46,8 @@ def long_date(day: date) -> str:
     return format_date(day, "long", locale="en_GB")
 
 
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
-
-
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.data, "html.parser")
-
-
-def phone_of(app, account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
 
 
 def cells(row) -> list[str]:

@@ -26,8 +26,7 @@ from app.models import (
     Role,
 )
 from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import PageClient, check_page
+from tests.helpers import PageClient, check_page, phone_of
 from tests.web.test_sign_in_journeys import ORIGIN, Phone
 
 HOSTILE = "<script>alert(1)</script>"
@@ -74,12 +73,6 @@ def member_of(db_session, organisation, role: Role, name: str | None = None) -> 
     account = factories.account(db_session, role=role, organisation=organisation, **values)
     db_session.commit()
     return account
-
-
-def phone_of(app, account: Account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
 
 
 def row_counts(db_session) -> dict[str, int]:

@@ -41,7 +41,7 @@ from app.models import (
 )
 from tests import factories
 from tests.conftest import TEST_SECRET, sign_in
-from tests.helpers import PageClient, count_queries
+from tests.helpers import PageClient, count_queries, phone_of, text
 from tests.servers import gunicorn
 
 SECRETS = {
@@ -72,18 +72,8 @@ def long_date(day: date) -> str:
     return format_date(day, "long", locale="en_GB")
 
 
-def text(node) -> str:
-    return node.get_text(" ", strip=True) if node is not None else ""
-
-
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.data, "html.parser")
-
-
-def phone_of(app, account: Account) -> PageClient:
-    client = PageClient(app.test_client())
-    sign_in(client, account)
-    return client
 
 
 def card(occurrence: Occurrence) -> str:
